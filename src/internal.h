@@ -1,0 +1,67 @@
+/*
+ * Library-internal declarations. Nothing here is exported.
+ */
+#ifndef MMIO_INTERNAL_H
+#define MMIO_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "mmio/mmio.h"
+
+/*
+ * The shared part of a backing: every region split from one original holds
+ * a reference. release(ctx) runs when the count drops to zero, and then the
+ * claim itself is freed.
+ */
+struct mmio__claim {
+  atomic_size_t refs;
+  void (*release)(void *ctx);
+  void *ctx;
+};
+
+/*
+ * Makes *out a region over [addr, addr + len) of a backing. claim may be
+ * NULL (borrowed memory); otherwise it carries one reference, which the new
+ * region takes over. Does not validate: callers have.
+ */
+void mmio__region_init(mmio_region *out, uintptr_t addr, size_t len,
+                       const struct mmio_ops *ops, void *ctx,
+                       struct mmio__claim *claim);
+
+/*
+ * Returns a new claim with one reference, or NULL when out of memory.
+ * extra bytes are allocated after the claim for the caller's use: the
+ * caller may point ctx at them, and they are freed with the claim.
+ */
+struct mmio__claim *mmio__claim_new(void (*release)(void *ctx), void *ctx,
+                                    size_t extra);
+
+/*
+ * What a memory object is, as far as mapping it goes: its size when it has
+ * one (files, memfd, sysfs resource files) and the memory type the kernel
+ * gives its mappings (MMIO_CACHE_DEFAULT when that is up to its driver).
+ * The device sources fill this from what they know of their object.
+ */
+struct mmio__object {
+  int has_size;
+  uint64_t size;
+  enum mmio_cache_policy policy;
+};
+
+/* Fills *obj from fstat/fstatfs of fd. Returns 0 or -errno. */
+int mmio__object_probe(int fd, struct mmio__object *obj);
+
+/* Returns 1 when an object giving have may serve a request for want. */
+int mmio__policy_allowed(enum mmio_cache_policy have,
+                         enum mmio_cache_policy want);
+
+/* mmio_map() with the object's description supplied by the caller. */
+int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
+                     enum mmio_cache_policy policy, unsigned flags,
+                     const struct mmio__object *obj);
+
+/* The system page size, read once. */
+size_t mmio__page_size(void);
+
+#endif /* MMIO_INTERNAL_H */

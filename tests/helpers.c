@@ -1,0 +1,82 @@
+#define _GNU_SOURCE
+#include "helpers.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int test_count_fds(void) {
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *e;
+  int n = 0;
+  if (d == NULL) return -1;
+  while ((e = readdir(d)) != NULL)
+    if (e->d_name[0] != '.') n++;
+  closedir(d);
+  return n - 1; /* the directory's own descriptor */
+}
+
+int test_count_mappings_of_fd(int fd) {
+  struct stat st;
+  FILE *f;
+  char line[512];
+  int n = 0;
+  if (fstat(fd, &st) != 0) return -1;
+  f = fopen("/proc/self/maps", "r");
+  if (f == NULL) return -1;
+  while (fgets(line, sizeof(line), f) != NULL) {
+    unsigned long lo, hi, off, ino;
+    unsigned maj, min;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perms, &off, &maj,
+               &min, &ino) == 7 &&
+        ino == (unsigned long)st.st_ino && maj == major(st.st_dev) &&
+        min == minor(st.st_dev))
+      n++;
+  }
+  fclose(f);
+  return n;
+}
+
+int test_count_all_mappings(void) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  int c, n = 0;
+  if (f == NULL) return -1;
+  while ((c = fgetc(f)) != EOF)
+    if (c == '\n') n++;
+  fclose(f);
+  return n;
+}
+
+int test_run_expect_abort(void (*fn)(void *), void *arg, char *buf,
+                          size_t cap) {
+  int pipefd[2];
+  pid_t pid;
+  int status = 0;
+  size_t used = 0;
+  ssize_t got;
+  if (pipe(pipefd) != 0) return 0;
+  fflush(NULL);
+  pid = fork();
+  if (pid == 0) {
+    dup2(pipefd[1], 2);
+    close(pipefd[0]);
+    close(pipefd[1]);
+    fn(arg);
+    _exit(0);
+  }
+  close(pipefd[1]);
+  while (cap > 1 && used < cap - 1 &&
+         (got = read(pipefd[0], buf + used, cap - 1 - used)) > 0)
+    used += (size_t)got;
+  if (cap > 0) buf[used] = '\0';
+  close(pipefd[0]);
+  waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}

@@ -1,0 +1,27 @@
+/*
+ * Shared helpers for the unit tests: resource accounting read from /proc,
+ * and running code in a child to observe aborts.
+ */
+#ifndef MMIO_TEST_HELPERS_H
+#define MMIO_TEST_HELPERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Number of open file descriptors of this process. */
+int test_count_fds(void);
+
+/* Number of mappings in /proc/self/maps of the object open as fd. */
+int test_count_mappings_of_fd(int fd);
+
+/* Total number of lines (mappings) in /proc/self/maps. */
+int test_count_all_mappings(void);
+
+/*
+ * Runs fn(arg) in a forked child with stderr captured. Returns 1 when the
+ * child died of SIGABRT, 0 otherwise; the child's stderr (up to cap - 1
+ * bytes, NUL-terminated) is stored in buf.
+ */
+int test_run_expect_abort(void (*fn)(void *), void *arg, char *buf, size_t cap);
+
+#endif
