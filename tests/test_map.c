@@ -1,0 +1,298 @@
+/*
+ * Mapping memory objects: the seed's vmo tests on real memfds, page
+ * rounding, cache policies, read-only mappings and every rejected input,
+ * each checked to leave no mapping and no descriptor behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <mmio/mmio.h>
+
+#include "helpers.h"
+
+static size_t page(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+
+static void mapping_reads_back_every_byte(void **state) {
+  const size_t len = 256;
+  mmio_region r;
+  size_t i;
+  int fd = mmio_vmo_create(len);
+  (void)state;
+  assert_true(fd >= 0);
+  assert_int_equal(mmio_map(&r, fd, 0, len, MMIO_CACHE_DEFAULT, 0), 0);
+  assert_int_equal(mmio_len(&r), len);
+  for (i = 0; i < len; i++) assert_int_equal(mmio_try_store8(&r, i, (uint8_t)i), 0);
+  for (i = 0; i < len; i++) {
+    uint8_t v = 0;
+    assert_int_equal(mmio_try_load8(&r, i, &v), 0);
+    assert_int_equal(v, (uint8_t)i);
+  }
+  /* Exactly len bytes: the rest of the page is not part of the region. */
+  assert_int_equal(mmio_try_store8(&r, len, 0), MMIO_ERR_OUT_OF_RANGE);
+  mmio_region_release(&r);
+  close(fd);
+}
+
+static void page_offset_mapping_sees_data_written_through_the_fd(void **state) {
+  const size_t obj = 1024, off = 128, len = 256;
+  mmio_region r;
+  size_t i;
+  int fd = mmio_vmo_create(obj);
+  (void)state;
+  assert_true(fd >= 0);
+  for (i = 0; i < obj; i += 2) {
+    uint16_t v = (uint16_t)i;
+    assert_int_equal(pwrite(fd, &v, 2, (off_t)i), 2);
+  }
+  assert_int_equal(mmio_map(&r, fd, off, len, MMIO_CACHE_DEFAULT, 0), 0);
+  for (i = 0; i < len; i += 2) {
+    uint16_t v = 0;
+    assert_int_equal(mmio_try_load16(&r, i, &v), 0);
+    assert_int_equal(v, (uint16_t)(i + off));
+  }
+  /* Alignment is judged on the address: offset 128 into a page is
+   * 64-byte aligned, so byte 0 of the region is too. */
+  assert_int_equal(mmio_align_offset(&r, 64), 0);
+  mmio_region_release(&r);
+  close(fd);
+}
+
+static void object_is_mapped_once_while_mapped_and_never_after(void **state) {
+  mmio_region r, l = {0};
+  int fd = mmio_vmo_create(256);
+  (void)state;
+  assert_true(fd >= 0);
+  assert_int_equal(test_count_mappings_of_fd(fd), 0);
+  assert_int_equal(mmio_map(&r, fd, 0, 256, MMIO_CACHE_DEFAULT, 0), 0);
+  assert_int_equal(test_count_mappings_of_fd(fd), 1);
+  /* Splitting shares the one mapping. */
+  assert_int_equal(mmio_try_split_off(&r, 100, &l), 0);
+  assert_int_equal(test_count_mappings_of_fd(fd), 1);
+  mmio_region_release(&r);
+  assert_int_equal(test_count_mappings_of_fd(fd), 1);
+  mmio_region_release(&l);
+  assert_int_equal(test_count_mappings_of_fd(fd), 0);
+  mmio_region_release(&l);
+  assert_int_equal(test_count_mappings_of_fd(fd), 0);
+  close(fd);
+}
+
+static void mapping_outlives_the_callers_fd(void **state) {
+  mmio_region r;
+  int fd = mmio_vmo_create(page());
+  int fds_before;
+  (void)state;
+  assert_true(fd >= 0);
+  fds_before = test_count_fds();
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_DEFAULT, 0), 0);
+  /* The mapping keeps the object, not a descriptor of ours. */
+  assert_int_equal(test_count_fds(), fds_before);
+  close(fd);
+  mmio_store64(&r, 8, 0x1122334455667788ull);
+  assert_true(mmio_load64(&r, 8) == 0x1122334455667788ull);
+  mmio_region_release(&r);
+}
+
+static void vmo_is_page_rounded_and_sealed(void **state) {
+  struct stat st;
+  int fd = mmio_vmo_create(1);
+  int seals;
+  (void)state;
+  assert_true(fd >= 0);
+  assert_int_equal(fstat(fd, &st), 0);
+  assert_int_equal((size_t)st.st_size, page());
+  seals = fcntl(fd, F_GET_SEALS);
+  assert_true(seals & F_SEAL_SHRINK);
+  assert_true(seals & F_SEAL_GROW);
+  assert_int_equal(ftruncate(fd, 0), -1);
+  assert_int_equal(errno, EPERM);
+  assert_int_equal(ftruncate(fd, (off_t)(2 * page())), -1);
+  assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+  close(fd);
+  assert_int_equal(mmio_vmo_create(SIZE_MAX), MMIO_ERR_OUT_OF_RANGE);
+}
+
+static void unaligned_offset_and_size_cross_pages(void **state) {
+  const size_t ps = page();
+  mmio_region r;
+  uint32_t v = 0;
+  int fd = mmio_vmo_create(3 * ps);
+  (void)state;
+  assert_true(fd >= 0);
+  v = 0xfeedbeefu;
+  assert_int_equal(pwrite(fd, &v, 4, (off_t)(2 * ps + 4)), 4);
+  /* Starts 8 bytes before the end of page 0, ends 8 bytes into page 2. */
+  assert_int_equal(mmio_map(&r, fd, ps - 8, ps + 16, MMIO_CACHE_DEFAULT, 0), 0);
+  assert_int_equal(mmio_len(&r), ps + 16);
+  assert_int_equal(mmio_try_load32(&r, ps + 12, &v), 0);
+  assert_int_equal(v, 0xfeedbeefu);
+  assert_int_equal(test_count_mappings_of_fd(fd), 1);
+  mmio_region_release(&r);
+  close(fd);
+}
+
+static void regular_file_that_is_not_a_page_multiple_maps_its_tail(void **state) {
+  char path[] = "/tmp/mmio-test-XXXXXX";
+  mmio_region r;
+  uint8_t data[300];
+  size_t i;
+  int fd = mkstemp(path);
+  (void)state;
+  assert_true(fd >= 0);
+  unlink(path);
+  for (i = 0; i < sizeof(data); i++) data[i] = (uint8_t)(i * 7);
+  assert_int_equal(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
+  /* Like a 256-byte BAR's resource file: the object is smaller than a page,
+   * the caller's range fits, the page-rounded one would not. */
+  assert_int_equal(mmio_map(&r, fd, 200, 100, MMIO_CACHE_CACHED, 0), 0);
+  assert_int_equal(mmio_load8(&r, 99), (uint8_t)(299 * 7));
+  mmio_region_release(&r);
+  assert_int_equal(mmio_map(&r, fd, 200, 101, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+  close(fd);
+}
+
+static void read_only_mapping_has_no_write_permission(void **state) {
+  mmio_region r;
+  int fd = mmio_vmo_create(page());
+  int ro;
+  char path[64];
+  uint32_t v = 0x1234;
+  (void)state;
+  assert_true(fd >= 0);
+  assert_int_equal(pwrite(fd, &v, 4, 0), 4);
+  /* A descriptor opened read-only can only be mapped read-only. */
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+  ro = open(path, O_RDONLY);
+  assert_true(ro >= 0);
+  assert_int_equal(mmio_map(&r, ro, 0, 64, MMIO_CACHE_DEFAULT, 0), -EACCES);
+  assert_int_equal(test_count_mappings_of_fd(fd), 0);
+  assert_int_equal(mmio_map(&r, ro, 0, 64, MMIO_CACHE_DEFAULT, MMIO_MAP_READ_ONLY), 0);
+  assert_true(mmio_region_is_read_only(&r));
+  assert_int_equal(mmio_load32(&r, 0), 0x1234);
+  assert_int_equal(mmio_try_store32(&r, 0, 1), MMIO_ERR_READ_ONLY);
+  {
+    /* The page itself is mapped without PROT_WRITE. */
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    unsigned long lo, hi;
+    char perms[8] = "";
+    uintptr_t a = (uintptr_t)r.mmio__addr;
+    int found = 0;
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f) != NULL)
+      if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && a >= lo && a < hi) {
+        found = 1;
+        break;
+      }
+    fclose(f);
+    assert_true(found);
+    assert_int_equal(perms[1], '-');
+  }
+  mmio_region_release(&r);
+  close(ro);
+  close(fd);
+}
+
+static void rejected_input_leaves_no_mapping_and_no_fd(void **state) {
+  const size_t ps = page();
+  mmio_region r;
+  int fd = mmio_vmo_create(2 * ps);
+  int fds, maps;
+  (void)state;
+  assert_true(fd >= 0);
+  fds = test_count_fds();
+  maps = test_count_all_mappings();
+  memset(&r, 0x5a, sizeof(r));
+  assert_int_equal(mmio_map(&r, fd, 0, (size_t)PTRDIFF_MAX + 1, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_len(&r), 0); /* left empty */
+  assert_int_equal(mmio_map(&r, fd, UINT64_MAX - 10, 64, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_map(&r, fd, UINT64_MAX, 1, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_map(&r, fd, 2 * ps, 1, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_map(&r, fd, ps, ps + 1, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_map(&r, fd, 3 * ps, ps, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_map(&r, fd, 0, 0, MMIO_CACHE_DEFAULT, 0), -EINVAL);
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_DEFAULT, 0x80), -EINVAL);
+  assert_int_equal(mmio_map(&r, fd, 0, 64, (enum mmio_cache_policy)42, 0), -EINVAL);
+  assert_int_equal(mmio_map(NULL, fd, 0, 64, MMIO_CACHE_DEFAULT, 0), -EINVAL);
+  assert_int_equal(mmio_map(&r, -1, 0, 64, MMIO_CACHE_DEFAULT, 0), -EBADF);
+  assert_int_equal(mmio_map(&r, 1000, 0, 64, MMIO_CACHE_DEFAULT, 0), -EBADF);
+  assert_int_equal(test_count_fds(), fds);
+  assert_int_equal(test_count_all_mappings(), maps);
+  assert_int_equal(test_count_mappings_of_fd(fd), 0);
+  close(fd);
+}
+
+static void memfd_refuses_uncached_policies(void **state) {
+  mmio_region r;
+  int fd = mmio_vmo_create(page());
+  int maps;
+  (void)state;
+  assert_true(fd >= 0);
+  maps = test_count_all_mappings();
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_UNCACHED, 0), MMIO_ERR_CACHE_POLICY);
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_UNCACHED_DEVICE, 0), MMIO_ERR_CACHE_POLICY);
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_WRITE_COMBINING, 0), MMIO_ERR_CACHE_POLICY);
+  assert_int_equal(test_count_all_mappings(), maps);
+  /* What the object gives is accepted, by name or as the default. */
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_CACHED, 0), 0);
+  mmio_region_release(&r);
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_DEFAULT, 0), 0);
+  mmio_region_release(&r);
+  close(fd);
+}
+
+static void policy_names_are_distinct(void **state) {
+  (void)state;
+  assert_string_equal(mmio_cache_policy_name(MMIO_CACHE_DEFAULT), "default");
+  assert_string_equal(mmio_cache_policy_name(MMIO_CACHE_CACHED), "cached");
+  assert_string_equal(mmio_cache_policy_name(MMIO_CACHE_UNCACHED), "uncached");
+  assert_string_equal(mmio_cache_policy_name(MMIO_CACHE_UNCACHED_DEVICE), "uncached-device");
+  assert_string_equal(mmio_cache_policy_name(MMIO_CACHE_WRITE_COMBINING), "write-combining");
+  assert_string_equal(mmio_cache_policy_name((enum mmio_cache_policy)99), "invalid");
+}
+
+static void devices_without_a_size_defer_to_their_driver(void **state) {
+  mmio_region r;
+  int fd = open("/dev/zero", O_RDWR);
+  (void)state;
+  assert_true(fd >= 0);
+  /* A character device has no size to check against, and its memory type
+   * is its driver's choice: only the default is accepted. */
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_CACHED, 0), MMIO_ERR_CACHE_POLICY);
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_DEFAULT, 0), 0);
+  assert_int_equal(mmio_load32(&r, 60), 0);
+  mmio_region_release(&r);
+  close(fd);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(mapping_reads_back_every_byte),
+      cmocka_unit_test(page_offset_mapping_sees_data_written_through_the_fd),
+      cmocka_unit_test(object_is_mapped_once_while_mapped_and_never_after),
+      cmocka_unit_test(mapping_outlives_the_callers_fd),
+      cmocka_unit_test(vmo_is_page_rounded_and_sealed),
+      cmocka_unit_test(unaligned_offset_and_size_cross_pages),
+      cmocka_unit_test(regular_file_that_is_not_a_page_multiple_maps_its_tail),
+      cmocka_unit_test(read_only_mapping_has_no_write_permission),
+      cmocka_unit_test(rejected_input_leaves_no_mapping_and_no_fd),
+      cmocka_unit_test(memfd_refuses_uncached_policies),
+      cmocka_unit_test(policy_names_are_distinct),
+      cmocka_unit_test(devices_without_a_size_defer_to_their_driver),
+  };
+  return cmocka_run_group_tests_name("map", tests, NULL, NULL);
+}
