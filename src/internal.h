@@ -49,8 +49,12 @@ struct mmio__object {
   enum mmio_cache_policy policy;
 };
 
-/* Fills *obj from fstat/fstatfs of fd. Returns 0 or -errno. */
-int mmio__object_probe(int fd, struct mmio__object *obj);
+/*
+ * Fills *obj from fstat of fd and, when want_policy is nonzero, from the
+ * file system the object lives on (only then is obj->policy exact for
+ * regular files). Returns 0 or -errno.
+ */
+int mmio__object_probe(int fd, int want_policy, struct mmio__object *obj);
 
 /* Returns 1 when an object giving have may serve a request for want. */
 int mmio__policy_allowed(enum mmio_cache_policy have,

@@ -84,7 +84,7 @@ static enum mmio_cache_policy mmio__sysfs_policy(int fd) {
   return wc ? MMIO_CACHE_WRITE_COMBINING : MMIO_CACHE_UNCACHED_DEVICE;
 }
 
-int mmio__object_probe(int fd, struct mmio__object *obj) {
+int mmio__object_probe(int fd, int want_policy, struct mmio__object *obj) {
   struct stat st;
   struct statfs sfs;
   obj->has_size = 0;
@@ -94,9 +94,13 @@ int mmio__object_probe(int fd, struct mmio__object *obj) {
   if (S_ISREG(st.st_mode)) {
     obj->has_size = 1;
     obj->size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
-    obj->policy = MMIO_CACHE_CACHED;
-    if (fstatfs(fd, &sfs) == 0 && sfs.f_type == MMIO__SYSFS_MAGIC)
-      obj->policy = mmio__sysfs_policy(fd);
+    /* Telling sysfs from other file systems costs a system call; a
+     * request for the default policy does not need the answer, and every
+     * system call counts when mapping is on a hot path. */
+    if (want_policy)
+      obj->policy = (fstatfs(fd, &sfs) == 0 && sfs.f_type == MMIO__SYSFS_MAGIC)
+                        ? mmio__sysfs_policy(fd)
+                        : MMIO_CACHE_CACHED;
   } else if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
              minor(st.st_rdev) == 1) {
     /* /dev/mem: with O_SYNC the kernel maps every range uncached;
@@ -176,7 +180,7 @@ int mmio_map(mmio_region *out, int fd, uint64_t offset, size_t size,
   int err;
   if (out == NULL) return -EINVAL;
   mmio__region_init(out, 0, 0, NULL, NULL, NULL);
-  err = mmio__object_probe(fd, &obj);
+  err = mmio__object_probe(fd, policy != MMIO_CACHE_DEFAULT, &obj);
   if (err != 0) return err;
   return mmio__map_object(out, fd, offset, size, policy, flags, &obj);
 }

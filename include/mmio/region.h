@@ -53,13 +53,20 @@ struct mmio_region {
   /* Memory-backed: address of byte 0. Backend: backend offset of byte 0.
    * Alignment is checked on this value plus the offset. */
   uintptr_t mmio__addr;
-  /* Bytes readable from byte 0. */
+  /* The inline fast path's bound. It is nonzero only for memory-backed
+   * regions whose byte 0 is 8-byte aligned, so that alignment can be tested
+   * on the offset alone (free for constant offsets), and it is len - 7, so
+   * that off < mmio__fast_lim proves off + 8 <= len for every width with one
+   * overflow-free compare. Everything it does not admit (backends,
+   * misaligned bases after odd splits, the last 7 bytes, every error) takes
+   * the out-of-line path, which makes the exact checks. */
+  size_t mmio__fast_lim;
+  /* The same for stores: 0 when the region is read-only. */
+  size_t mmio__fast_wlim;
+  /* Bytes from byte 0. */
   size_t mmio__len;
-  /* Bytes writable from byte 0: mmio__len, or 0 once read-only, so that
-   * the store path covers bounds and write right with one compare. */
-  size_t mmio__wlen;
   unsigned mmio__flags;
-  /* NULL for memory-backed regions: the hot path tests only this. */
+  /* NULL for memory-backed regions. */
   const struct mmio_ops *mmio__ops;
   void *mmio__ctx;
   /* Shared reference count and release; NULL for borrowed memory. */
@@ -72,7 +79,9 @@ struct mmio_region {
 #define MMIO__LIKELY(x) __builtin_expect(!!(x), 1)
 #define MMIO__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define MMIO__NORETURN __attribute__((noreturn, cold))
+#define MMIO__COLD __attribute__((cold))
 #else
+#define MMIO__COLD
 #define MMIO__LIKELY(x) (x)
 #define MMIO__UNLIKELY(x) (x)
 #define MMIO__NORETURN _Noreturn
@@ -226,59 +235,57 @@ MMIO_API MMIO__NORETURN void mmio__access_failed(const char *op,
                                                  size_t off, size_t width,
                                                  int err);
 
-/* The error a rejected store gets, in the documented order of checks. */
-static inline int mmio__store_error(const mmio_region *r, size_t off, size_t width) {
-  if (r->mmio__flags & MMIO__REGION_READ_ONLY) return MMIO_ERR_READ_ONLY;
-  if (((r->mmio__addr + off) & (width - 1)) != 0) return MMIO_ERR_UNALIGNED;
-  return MMIO_ERR_OUT_OF_RANGE;
-}
+/*
+ * The out-of-line path: exact checks in the documented order, then the
+ * access through memory or the backend. The value comes back in the return
+ * value, not through a pointer, so that inlined callers can keep it in a
+ * register (an escaping pointer would force it onto the stack on the fast
+ * path too). They are marked cold so that compilers lay the call out of the
+ * loop body and keep the fast path a straight line.
+ */
+struct mmio__load_result {
+  uint64_t value;
+  int err;
+};
+MMIO_API MMIO__COLD struct mmio__load_result mmio__load_slow(const mmio_region *r,
+                                                  size_t off, unsigned width);
+MMIO_API MMIO__COLD int mmio__store_slow(mmio_region *r, size_t off, unsigned width,
+                              uint64_t v);
+MMIO_API MMIO__COLD int mmio__modify_slow(mmio_region *r, size_t off, unsigned width,
+                               uint64_t mask, uint64_t value);
 
 /*
- * The accessors of one width. The capacity test "len < W || off > len - W"
- * is overflow-safe for any off, and its first half does not depend on off,
- * so in a loop over offsets the compiler hoists it and one compare remains.
+ * The accessors of one width. The fast path is the whole cost of checking a
+ * memory-backed access: an alignment test of the offset (folded away when
+ * the offset is a constant) and one compare against mmio__fast_lim.
  */
+/* The address of byte off of a memory-backed region. */
+static inline volatile void *mmio__ptr(const mmio_region *r, size_t off) {
+  return (volatile unsigned char *)r->mmio__addr + off;
+}
+
 #define MMIO__ACCESSORS(bits, type)                                          \
-  static inline int mmio__do_load##bits(const mmio_region *r,        \
-                                               uintptr_t a, type *out) {    \
-    if (MMIO__LIKELY(r->mmio__ops == NULL)) {                                \
-      *out = mmio_raw_load##bits((const volatile void *)a);                  \
-      return 0;                                                              \
-    }                                                                        \
-    return r->mmio__ops->load##bits(r->mmio__ctx, (size_t)a, out);           \
-  }                                                                          \
-  static inline int mmio__do_store##bits(mmio_region *r, uintptr_t a,\
-                                                type v) {                    \
-    if (MMIO__LIKELY(r->mmio__ops == NULL)) {                                \
-      mmio_raw_store##bits((volatile void *)a, v);                           \
-      return 0;                                                              \
-    }                                                                        \
-    return r->mmio__ops->store##bits(r->mmio__ctx, (size_t)a, v);            \
-  }                                                                          \
-  static inline int mmio__check_store##bits(const mmio_region *r,         \
-                                              size_t off) {                  \
-    uintptr_t a = r->mmio__addr + off;                                       \
-    if (MMIO__UNLIKELY((a & (sizeof(type) - 1)) != 0 ||                      \
-                       r->mmio__wlen < sizeof(type) ||                       \
-                       off > r->mmio__wlen - sizeof(type)))                  \
-      return mmio__store_error(r, off, sizeof(type));                        \
-    return 0;                                                                \
+  static inline int mmio__fast##bits(size_t off, size_t lim) {              \
+    return (off & (sizeof(type) - 1)) == 0 && off < lim;                     \
   }                                                                          \
   static inline int mmio_try_load##bits(const mmio_region *r, size_t off,   \
                                         type *out) {                         \
-    uintptr_t a = r->mmio__addr + off;                                       \
-    if (MMIO__UNLIKELY((a & (sizeof(type) - 1)) != 0))                       \
-      return MMIO_ERR_UNALIGNED;                                             \
-    if (MMIO__UNLIKELY(r->mmio__len < sizeof(type) ||                        \
-                       off > r->mmio__len - sizeof(type)))                   \
-      return MMIO_ERR_OUT_OF_RANGE;                                          \
-    return mmio__do_load##bits(r, a, out);                            \
+    struct mmio__load_result res;                                            \
+    if (mmio__fast##bits(off, r->mmio__fast_lim)) {                          \
+      *out = mmio_raw_load##bits(mmio__ptr(r, off));                         \
+      return 0;                                                              \
+    }                                                                        \
+    res = mmio__load_slow(r, off, sizeof(type));                             \
+    if (res.err == 0) *out = (type)res.value;                                \
+    return res.err;                                                          \
   }                                                                          \
   static inline int mmio_try_store##bits(mmio_region *r, size_t off,        \
                                          type v) {                           \
-    int err = mmio__check_store##bits(r, off);                             \
-    if (MMIO__UNLIKELY(err != 0)) return err;                                \
-    return mmio__do_store##bits(r, r->mmio__addr + off, v);           \
+    if (mmio__fast##bits(off, r->mmio__fast_wlim)) {                         \
+      mmio_raw_store##bits(mmio__ptr(r, off), v);                            \
+      return 0;                                                              \
+    }                                                                        \
+    return mmio__store_slow(r, off, sizeof(type), v);                        \
   }                                                                          \
   static inline type mmio_load##bits(const mmio_region *r, size_t off) {    \
     type v = 0;                                                              \
@@ -302,14 +309,14 @@ static inline int mmio__store_error(const mmio_region *r, size_t off, size_t wid
   }                                                                          \
   static inline int mmio_masked_modify##bits(mmio_region *r, size_t off,    \
                                              type mask, type value) {        \
-    uintptr_t a = r->mmio__addr + off;                                       \
     type old;                                                                \
-    int err = mmio__check_store##bits(r, off);                             \
-    if (err != 0) return err;                                                \
-    err = mmio__do_load##bits(r, a, &old);                            \
-    if (err != 0) return err;                                                \
-    return mmio__do_store##bits(                                      \
-        r, a, (type)((old & (type)~mask) | (value & mask)));                 \
+    if (mmio__fast##bits(off, r->mmio__fast_wlim)) {                         \
+      volatile void *p = mmio__ptr(r, off);                                  \
+      old = mmio_raw_load##bits(p);                                          \
+      mmio_raw_store##bits(p, (type)((old & (type)~mask) | (value & mask))); \
+      return 0;                                                              \
+    }                                                                        \
+    return mmio__modify_slow(r, off, sizeof(type), mask, value);             \
   }
 
 MMIO__ACCESSORS(8, uint8_t)
