@@ -267,8 +267,65 @@ static void aborting_forms_print_one_line_and_abort(void **state) {
   mmio_region_release(&r);
 }
 
+/* The documented rules, computed the slow and obvious way. */
+static int model(uintptr_t addr, size_t len, size_t off, size_t w, int store, int ro) {
+  if (store && ro) return MMIO_ERR_READ_ONLY;
+  if ((addr + off) % w != 0) return MMIO_ERR_UNALIGNED;
+  if (off > len || len - off < w) return MMIO_ERR_OUT_OF_RANGE;
+  return 0;
+}
+
+static int do_access(mmio_region *r, size_t off, size_t w, int store) {
+  uint8_t v8;
+  uint16_t v16;
+  uint32_t v32;
+  uint64_t v64;
+  switch (w * 2 + (size_t)store) {
+  case 2: return mmio_try_load8(r, off, &v8);
+  case 3: return mmio_try_store8(r, off, 0x11);
+  case 4: return mmio_try_load16(r, off, &v16);
+  case 5: return mmio_try_store16(r, off, 0x1111);
+  case 8: return mmio_try_load32(r, off, &v32);
+  case 9: return mmio_try_store32(r, off, 0x11111111u);
+  case 16: return mmio_try_load64(r, off, &v64);
+  default: return mmio_try_store64(r, off, 0x1111111111111111ull);
+  }
+}
+
+/* The inline fast path admits only some accesses and sends the rest out of
+ * line; together they must give exactly the documented answer for every
+ * base alignment, length, offset, width and write right. */
+static void checked_accessors_agree_with_the_rules_everywhere(void **state) {
+  size_t mis, len, off, w;
+  int store, ro;
+  (void)state;
+  for (mis = 0; mis < 8; mis++)
+    for (len = 0; len <= 40; len++)
+      for (ro = 0; ro <= 1; ro++) {
+        mmio_region r;
+        memset(buf, 0, sizeof(buf));
+        assert_int_equal(mmio_region_from_memory(&r, buf + mis, len, NULL, NULL), 0);
+        if (ro) mmio_region_make_read_only(&r);
+        for (off = 0; off <= len + 9; off++)
+          for (w = 1; w <= 8; w *= 2)
+            for (store = 0; store <= 1; store++) {
+              int want = model((uintptr_t)(buf + mis), len, off, w, store, ro);
+              int got = do_access(&r, off, w, store);
+              if (got != want)
+                fail_msg("misalign %zu len %zu ro %d off %zu width %zu %s: got %s, want %s",
+                         mis, len, ro, off, w, store ? "store" : "load",
+                         mmio_err_name(got), mmio_err_name(want));
+            }
+        /* Nothing outside [mis, mis + len) was ever written. */
+        for (off = 0; off < sizeof(buf); off++)
+          if (off < mis || off >= mis + len || ro) assert_int_equal(buf[off], 0);
+        mmio_region_release(&r);
+      }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(checked_accessors_agree_with_the_rules_everywhere),
       cmocka_unit_test(huge_offsets_are_out_of_range_without_overflow),
       cmocka_unit_test(regions_shorter_than_the_width_reject_it),
       cmocka_unit_test(unaligned_beats_out_of_range),
