@@ -1,0 +1,33 @@
+#!/bin/sh
+# Builds everything and runs the whole test suite with CTest.
+#
+# usage: scripts/test.sh [--sanitize | --tsan]
+#   --sanitize  build with AddressSanitizer and UndefinedBehaviorSanitizer in
+#               build-asan/ and run the unit tests there (the compile-only
+#               and cross-architecture checks do not depend on it and are
+#               left to the plain run)
+#   --tsan      build with ThreadSanitizer in build-tsan/ and run the tests
+#               that use threads
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh test
+
+jobs=$(nproc 2>/dev/null || echo 2)
+if [ "${1:-}" = --sanitize ]; then
+  dir=build-asan
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=address,undefined >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build"
+elif [ "${1:-}" = --tsan ]; then
+  dir=build-tsan
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=thread >/dev/null
+  cmake --build "$dir" -j "$jobs" --target test_refcount
+  TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$dir" --output-on-failure -R refcount
+else
+  dir=build
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+fi
