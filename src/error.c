@@ -10,57 +10,55 @@
 /* Linux never uses errno values above this (see MAX_ERRNO in the kernel). */
 #define MMIO__MAX_ERRNO 4095
 
-const char *mmio_strerror(int err) {
-  switch (err) {
-  case 0:
-    return "success";
-  case MMIO_ERR_OUT_OF_RANGE:
-    return "offset or size out of range";
-  case MMIO_ERR_UNALIGNED:
-    return "offset not naturally aligned for the access width";
-  case MMIO_ERR_READ_ONLY:
-    return "region is read-only";
-  case MMIO_ERR_CACHE_POLICY:
-    return "memory object cannot provide the requested cache policy";
-  default:
-    break;
-  }
-  if (err < 0 && err >= -MMIO__MAX_ERRNO) {
-    /* strerrordesc_np returns a constant string (or NULL), unlike
-     * strerror, whose buffer for unknown values is shared between threads. */
+/* glibc 2.32 and later have strerrordesc_np/strerrorname_np, which return
+ * constant strings (or NULL), unlike strerror, whose buffer for unknown
+ * values is shared between threads. musl's strerror returns constants. */
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
-    const char *s = strerrordesc_np(-err);
-    if (s != NULL) return s;
+#define MMIO__ERRNO_DESC(e) strerrordesc_np(e)
+#define MMIO__ERRNO_NAME(e) strerrorname_np(e)
 #else
-    /* musl and bionic return constant strings from strerror itself. */
-    return strerror(-err);
+#define MMIO__ERRNO_DESC(e) strerror(e)
+#define MMIO__ERRNO_NAME(e) ((const char *)NULL)
 #endif
-  }
-  return "unknown error";
+
+static const struct {
+  int code;
+  const char *name;
+  const char *desc;
+} mmio__errors[] = {
+    {0, "OK", "success"},
+    {MMIO_ERR_OUT_OF_RANGE, "MMIO_ERR_OUT_OF_RANGE", "offset or size out of range"},
+    {MMIO_ERR_UNALIGNED, "MMIO_ERR_UNALIGNED",
+     "offset not naturally aligned for the access width"},
+    {MMIO_ERR_READ_ONLY, "MMIO_ERR_READ_ONLY", "region is read-only"},
+    {MMIO_ERR_CACHE_POLICY, "MMIO_ERR_CACHE_POLICY",
+     "memory object cannot provide the requested cache policy"},
+};
+
+/* Returns the table row of err, or -1. */
+static int mmio__error_index(int err) {
+  size_t i;
+  for (i = 0; i < sizeof(mmio__errors) / sizeof(mmio__errors[0]); i++)
+    if (mmio__errors[i].code == err) return (int)i;
+  return -1;
+}
+
+static int mmio__is_errno(int err) {
+  return err < 0 && err >= -MMIO__MAX_ERRNO;
+}
+
+const char *mmio_strerror(int err) {
+  int i = mmio__error_index(err);
+  const char *s = NULL;
+  if (i >= 0) return mmio__errors[i].desc;
+  if (mmio__is_errno(err)) s = MMIO__ERRNO_DESC(-err);
+  return s != NULL ? s : "unknown error";
 }
 
 const char *mmio_err_name(int err) {
-  switch (err) {
-  case 0:
-    return "OK";
-  case MMIO_ERR_OUT_OF_RANGE:
-    return "MMIO_ERR_OUT_OF_RANGE";
-  case MMIO_ERR_UNALIGNED:
-    return "MMIO_ERR_UNALIGNED";
-  case MMIO_ERR_READ_ONLY:
-    return "MMIO_ERR_READ_ONLY";
-  case MMIO_ERR_CACHE_POLICY:
-    return "MMIO_ERR_CACHE_POLICY";
-  default:
-    break;
-  }
-  if (err < 0 && err >= -MMIO__MAX_ERRNO) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
-    const char *s = strerrorname_np(-err);
-    if (s != NULL) return s;
-#else
-    return "errno";
-#endif
-  }
-  return "UNKNOWN";
+  int i = mmio__error_index(err);
+  const char *s = NULL;
+  if (i >= 0) return mmio__errors[i].name;
+  if (mmio__is_errno(err)) s = MMIO__ERRNO_NAME(-err);
+  return s != NULL ? s : "UNKNOWN";
 }

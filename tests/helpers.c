@@ -11,6 +11,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <mmio/mmio.h>
+
+int test_try_access(struct mmio_region *r, size_t off, size_t width, int store) {
+  uint8_t v8;
+  uint16_t v16;
+  uint32_t v32;
+  uint64_t v64;
+  switch (width * 2 + (store != 0)) {
+  case 2: return mmio_try_load8(r, off, &v8);
+  case 3: return mmio_try_store8(r, off, 0xa5);
+  case 4: return mmio_try_load16(r, off, &v16);
+  case 5: return mmio_try_store16(r, off, 0xa5a5);
+  case 8: return mmio_try_load32(r, off, &v32);
+  case 9: return mmio_try_store32(r, off, 0xa5a5a5a5u);
+  case 16: return mmio_try_load64(r, off, &v64);
+  default: return mmio_try_store64(r, off, 0xa5a5a5a5a5a5a5a5ull);
+  }
+}
+
 int test_count_fds(void) {
   DIR *d = opendir("/proc/self/fd");
   struct dirent *e;

@@ -8,6 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct mmio_region;
+
+/*
+ * One checked access of width bytes (1, 2, 4 or 8) at off: a load, or when
+ * store is nonzero a store of 0xa5 in every byte. Returns what the
+ * mmio_try_ function of that width returned.
+ */
+int test_try_access(struct mmio_region *r, size_t off, size_t width, int store);
+
 /* Number of open file descriptors of this process. */
 int test_count_fds(void);
 

@@ -15,6 +15,8 @@
 
 #include <mmio/mmio.h>
 
+#include "helpers.h"
+
 /* 64-byte aligned storage, so offset i of a region over it has address
  * alignment exactly that of i. */
 static _Alignas(64) uint8_t buf[128];
@@ -23,28 +25,6 @@ static void make_region(mmio_region *r, size_t len) {
   memset(buf, 0, sizeof(buf));
   assert_int_equal(mmio_region_from_memory(r, buf, len, NULL, NULL), 0);
   assert_int_equal(mmio_len(r), len);
-}
-
-static int try_load_width(const mmio_region *r, size_t off, size_t width) {
-  uint8_t v8;
-  uint16_t v16;
-  uint32_t v32;
-  uint64_t v64;
-  switch (width) {
-  case 1: return mmio_try_load8(r, off, &v8);
-  case 2: return mmio_try_load16(r, off, &v16);
-  case 4: return mmio_try_load32(r, off, &v32);
-  default: return mmio_try_load64(r, off, &v64);
-  }
-}
-
-static int try_store_width(mmio_region *r, size_t off, size_t width) {
-  switch (width) {
-  case 1: return mmio_try_store8(r, off, 0xa5);
-  case 2: return mmio_try_store16(r, off, 0xa5a5);
-  case 4: return mmio_try_store32(r, off, 0xa5a5a5a5u);
-  default: return mmio_try_store64(r, off, 0xa5a5a5a5a5a5a5a5ull);
-  }
 }
 
 static void aligned_access_round_trips_every_width(void **state) {
@@ -85,8 +65,8 @@ static void alignment_is_checked_at_every_offset_for_every_width(void **state) {
   for (w = 1; w <= 8; w *= 2) {
     for (off = 0; off < 32; off++) {
       int want = off % w == 0 ? 0 : MMIO_ERR_UNALIGNED;
-      assert_int_equal(try_load_width(&r, off, w), want);
-      assert_int_equal(try_store_width(&r, off, w), want);
+      assert_int_equal(test_try_access(&r, off, w, 0), want);
+      assert_int_equal(test_try_access(&r, off, w, 1), want);
       assert_int_equal(mmio_check_aligned(&r, off, w), want);
       assert_int_equal(mmio_check_suitable(&r, off, w), want);
     }
@@ -104,11 +84,11 @@ static void bounds_are_checked_at_the_length(void **state) {
   make_region(&r, 24);
   for (w = 1; w <= 8; w *= 2) {
     /* The last access that fits ends exactly at the length. */
-    assert_int_equal(try_load_width(&r, 24 - w, w), 0);
-    assert_int_equal(try_store_width(&r, 24 - w, w), 0);
-    assert_int_equal(try_load_width(&r, 24, w), MMIO_ERR_OUT_OF_RANGE);
-    assert_int_equal(try_store_width(&r, 24, w), MMIO_ERR_OUT_OF_RANGE);
-    assert_int_equal(try_load_width(&r, 24 + w, w), MMIO_ERR_OUT_OF_RANGE);
+    assert_int_equal(test_try_access(&r, 24 - w, w, 0), 0);
+    assert_int_equal(test_try_access(&r, 24 - w, w, 1), 0);
+    assert_int_equal(test_try_access(&r, 24, w, 0), MMIO_ERR_OUT_OF_RANGE);
+    assert_int_equal(test_try_access(&r, 24, w, 1), MMIO_ERR_OUT_OF_RANGE);
+    assert_int_equal(test_try_access(&r, 24 + w, w, 0), MMIO_ERR_OUT_OF_RANGE);
     assert_int_equal(mmio_check_capacity(&r, 24 - w, w), 0);
     assert_int_equal(mmio_check_capacity(&r, 24 - w + 1, w), MMIO_ERR_OUT_OF_RANGE);
   }

@@ -10,12 +10,8 @@ set -eu
 arch=$1 cc=$2 objdump=$3 inc=$4
 shift 4
 here=$(cd "$(dirname "$0")" && pwd)
-for tool in "$cc" "$objdump"; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "SKIP: $tool is not installed"
-    exit 77
-  fi
-done
+. "$(dirname "$0")/need_tools.sh"
+need_tools "$cc" "$objdump"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # -ffreestanding: the probe needs only stdint/stddef, so a cross clang

@@ -7,12 +7,8 @@
 set -eu
 cc=$1 qemu=$2 src=$3
 shift 3
-for tool in "$cc" "$qemu"; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "SKIP: $tool is not installed"
-    exit 77
-  fi
-done
+. "$(dirname "$0")/need_tools.sh"
+need_tools "$cc" "$qemu"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$cc" "$@" -std=c11 -O2 -Wall -Wextra -Werror -static -I"$src/include" \
