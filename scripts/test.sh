@@ -15,19 +15,25 @@ sh scripts/deps.sh test
 jobs=$(nproc 2>/dev/null || echo 2)
 if [ "${1:-}" = --sanitize ]; then
   dir=build-asan
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=address,undefined >/dev/null
+  cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=address,undefined >/dev/null
   cmake --build "$dir" -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build"
 elif [ "${1:-}" = --tsan ]; then
   dir=build-tsan
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=thread >/dev/null
+  cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=thread >/dev/null
   cmake --build "$dir" -j "$jobs" --target test_refcount
   TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$dir" --output-on-failure -R refcount
 else
+  # The warnings are errors with both compilers, so both build everything;
+  # gcc's build runs every test, clang's the unit tests once more.
   dir=build
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$dir" -j "$jobs"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+  dir=build-clang
+  cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build"
 fi
