@@ -33,6 +33,8 @@ static const struct {
     {MMIO_ERR_READ_ONLY, "MMIO_ERR_READ_ONLY", "region is read-only"},
     {MMIO_ERR_CACHE_POLICY, "MMIO_ERR_CACHE_POLICY",
      "memory object cannot provide the requested cache policy"},
+    {MMIO_ERR_REJECTED, "MMIO_ERR_REJECTED",
+     "access rejected by a test double (see its failure message)"},
 };
 
 /* Returns the table row of err, or -1. */

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "mmio/mmio.h"
+#include "mmio/testing.h"
 
 /*
  * The shared part of a backing: every region split from one original holds
@@ -64,6 +65,19 @@ int mmio__policy_allowed(enum mmio_cache_policy have,
 int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
                      enum mmio_cache_policy policy, unsigned flags,
                      const struct mmio__object *obj);
+
+/*
+ * Formats a failure message and hands it to fn (mmio_fail_abort when fn is
+ * NULL). Returns MMIO_ERR_REJECTED, for the failing access to return.
+ */
+int mmio__report(mmio_fail_fn fn, void *arg, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* "8-bit", "16-bit", "32-bit" or "64-bit" for a width in bytes. */
+const char *mmio__width_name(unsigned width);
 
 /* The system page size, read once. */
 size_t mmio__page_size(void);

@@ -13,7 +13,8 @@
 #include <mmio/mmio.h>
 
 static const int own_codes[] = {MMIO_ERR_OUT_OF_RANGE, MMIO_ERR_UNALIGNED,
-                                MMIO_ERR_READ_ONLY, MMIO_ERR_CACHE_POLICY};
+                                MMIO_ERR_READ_ONLY, MMIO_ERR_CACHE_POLICY,
+                                MMIO_ERR_REJECTED};
 #define NCODES (sizeof(own_codes) / sizeof(own_codes[0]))
 
 static void codes_are_distinct_and_outside_errno_range(void **state) {

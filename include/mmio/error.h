@@ -36,6 +36,10 @@ extern "C" {
  * never silently substitutes a different policy. */
 #define MMIO_ERR_CACHE_POLICY (-5004)
 
+/* A test double (fake register file, mock, concurrency checker) refused the
+ * access; its failure handler has been given a message saying why. */
+#define MMIO_ERR_REJECTED (-5005)
+
 /*
  * Returns a static, human-readable description of err.
  *
