@@ -64,3 +64,21 @@ const char *mmio_err_name(int err) {
   if (mmio__is_errno(err)) s = MMIO__ERRNO_NAME(-err);
   return s != NULL ? s : "UNKNOWN";
 }
+
+int mmio__err_from_name(const char *name, int *err) {
+  size_t i;
+  int e;
+  for (i = 0; i < sizeof(mmio__errors) / sizeof(mmio__errors[0]); i++)
+    if (strcmp(mmio__errors[i].name, name) == 0) {
+      *err = mmio__errors[i].code;
+      return 0;
+    }
+  for (e = 1; e <= MMIO__MAX_ERRNO; e++) {
+    const char *n = MMIO__ERRNO_NAME(e);
+    if (n != NULL && strcmp(n, name) == 0) {
+      *err = -e;
+      return 0;
+    }
+  }
+  return -EINVAL;
+}

@@ -79,6 +79,9 @@ int mmio__report(mmio_fail_fn fn, void *arg, const char *fmt, ...)
 /* "8-bit", "16-bit", "32-bit" or "64-bit" for a width in bytes. */
 const char *mmio__width_name(unsigned width);
 
+/* The code whose mmio_err_name() is name. Returns 0 or -EINVAL. */
+int mmio__err_from_name(const char *name, int *err);
+
 /* The system page size, read once. */
 size_t mmio__page_size(void);
 

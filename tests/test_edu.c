@@ -12,6 +12,9 @@
 
 #include <cmocka.h>
 
+#include <mmio/mock.h>
+#include <mmio/trace.h>
+
 #include "edu.h"
 #include "edu_fake.h"
 
@@ -170,6 +173,75 @@ static void open_refuses_a_region_that_is_not_edu(void **state) {
   assert_int_equal(edu_open(&dev, &r, NULL, NULL), MMIO_ERR_OUT_OF_RANGE);
 }
 
+/* The driver session recorded and replayed below. */
+static void session(struct edu *dev, uint32_t n) {
+  uint32_t out = 0;
+  assert_int_equal(edu_check_liveness(dev, 0xa5a5a5a5u), 0);
+  assert_int_equal(edu_factorial(dev, n, &out, 1000), 0);
+  assert_int_equal(out, n == 5 ? 120u : 720u);
+}
+
+static char mock_msg[512];
+static void mock_record(void *arg, const char *msg) {
+  (void)arg;
+  snprintf(mock_msg, sizeof(mock_msg), "%s", msg);
+}
+
+/* Record the driver against the fake model, then check a later run of the
+ * same driver against the recording, with no model at all. */
+static void recorded_session_replays_as_a_strict_mock(void **state) {
+  struct edu_fake *model;
+  struct edu dev;
+  mmio_region bar0, traced;
+  mmio_mock *m;
+  FILE *f = tmpfile();
+  char first[64] = "";
+  (void)state;
+  assert_non_null(f);
+  assert_int_equal(edu_fake_create(&model, 2), 0);
+  mmio_fake_on_failure(edu_fake_registers(model), fail_in_cmocka, NULL);
+  assert_int_equal(edu_fake_region(model, &bar0), 0);
+  assert_int_equal(mmio_trace_file(&traced, &bar0, f, 0), 0);
+  assert_int_equal(edu_open(&dev, &traced, NULL, NULL), 0);
+  session(&dev, 5);
+  edu_close(&dev); /* flushes the trace */
+  edu_fake_destroy(model);
+
+  rewind(f);
+  assert_non_null(fgets(first, sizeof(first), f));
+  assert_string_equal(first, "1 load32 0x0 0x010000ed\n"); /* edu_open's ID check */
+  rewind(f);
+  assert_int_equal(mmio_mock_create(&m, EDU_BAR_SIZE), 0);
+  mmio_mock_on_failure(m, fail_in_cmocka, NULL);
+  assert_int_equal(mmio_mock_expect_trace(m, f), 0);
+  assert_int_equal(mmio_mock_expect_no_more(m), 0);
+  assert_int_equal(mmio_mock_region(m, &bar0), 0);
+  assert_int_equal(edu_open(&dev, &bar0, NULL, NULL), 0);
+  session(&dev, 5);
+  edu_close(&dev);
+  assert_int_equal(mmio_mock_verify(m), 0);
+  mmio_mock_destroy(m);
+
+  /* A run that deviates (another operand) is caught at its first
+   * different access. */
+  rewind(f);
+  assert_int_equal(mmio_mock_create(&m, EDU_BAR_SIZE), 0);
+  mmio_mock_on_failure(m, mock_record, NULL);
+  assert_int_equal(mmio_mock_expect_trace(m, f), 0);
+  assert_int_equal(mmio_mock_region(m, &bar0), 0);
+  assert_int_equal(edu_open(&dev, &bar0, NULL, NULL), 0);
+  {
+    uint32_t out;
+    assert_int_equal(edu_check_liveness(&dev, 0xa5a5a5a5u), 0);
+    assert_int_equal(edu_factorial(&dev, 6, &out, 1000), MMIO_ERR_REJECTED);
+  }
+  assert_non_null(strstr(mock_msg, "was a 32-bit store of 0x00000006 at 0x8; expected"));
+  assert_non_null(strstr(mock_msg, "a 32-bit store of 0x00000005 at 0x8"));
+  edu_close(&dev);
+  mmio_mock_destroy(m);
+  fclose(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(version_comes_from_the_id_register, setup_poll, teardown),
@@ -186,6 +258,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(model_rejects_what_the_device_ignores, setup_poll,
                                       teardown),
       cmocka_unit_test(open_refuses_a_region_that_is_not_edu),
+      cmocka_unit_test(recorded_session_replays_as_a_strict_mock),
   };
   return cmocka_run_group_tests_name("edu", tests, NULL, NULL);
 }
