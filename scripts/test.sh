@@ -23,8 +23,9 @@ if [ "${1:-}" = --sanitize ]; then
 elif [ "${1:-}" = --tsan ]; then
   dir=build-tsan
   cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=thread >/dev/null
-  cmake --build "$dir" -j "$jobs" --target test_refcount
-  TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$dir" --output-on-failure -R refcount
+  cmake --build "$dir" -j "$jobs" --target test_refcount test_fake test_checker
+  TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$dir" --output-on-failure \
+    -R "test_refcount|test_fake|test_checker"
 else
   # The warnings are errors with both compilers, so both build everything;
   # gcc's build runs every test, clang's the unit tests once more.

@@ -1,0 +1,239 @@
+/*
+ * The concurrency checker: split regions used from many threads pass; a
+ * region shared between threads without splitting is caught, repeatably,
+ * within a bounded run; unaligned accesses are caught; messages name both
+ * accesses.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <mmio/checker.h>
+#include <mmio/mmio.h>
+
+#include "helpers.h"
+
+static _Alignas(64) uint8_t mem[4096];
+static pthread_mutex_t msg_lock = PTHREAD_MUTEX_INITIALIZER;
+static char last_msg[512];
+static atomic_int stop;
+
+static void record(void *arg, const char *msg) {
+  (void)arg;
+  pthread_mutex_lock(&msg_lock);
+  snprintf(last_msg, sizeof(last_msg), "%s", msg);
+  pthread_mutex_unlock(&msg_lock);
+  atomic_store(&stop, 1);
+}
+
+static mmio_checker *make_checker(uint8_t *base, size_t len) {
+  mmio_region inner;
+  mmio_checker *c;
+  memset(mem, 0, sizeof(mem));
+  last_msg[0] = '\0';
+  atomic_store(&stop, 0);
+  assert_int_equal(mmio_region_from_memory(&inner, base, len, NULL, NULL), 0);
+  assert_int_equal(mmio_checker_create(&c, &inner, 500, 42), 0);
+  assert_int_equal(mmio_len(&inner), 0); /* consumed */
+  mmio_checker_on_failure(c, record, NULL);
+  return c;
+}
+
+static void accesses_pass_through_to_the_inner_region(void **state) {
+  mmio_checker *c = make_checker(mem, 64);
+  mmio_region r;
+  (void)state;
+  assert_int_equal(mmio_checker_region(c, &r), 0);
+  mmio_store32(&r, 4, 0xa1b2c3d4u);
+  assert_int_equal(mem[4], 0xd4);
+  assert_int_equal(mmio_load16(&r, 6), 0xa1b2);
+  mmio_store64(&r, 8, 7);
+  assert_true(mmio_load64(&r, 8) == 7);
+  assert_int_equal(mmio_checker_violations(c), 0);
+  mmio_region_release(&r);
+  mmio_checker_destroy(c);
+}
+
+#define NTHREADS 4
+#define PIECE 64
+
+struct worker {
+  pthread_t tid;
+  mmio_region *r;
+  int shared_off; /* -1: walk the own region; else hammer this offset */
+  int loads_only;
+  int iterations;
+};
+
+static void *work(void *arg) {
+  struct worker *w = arg;
+  int i;
+  for (i = 0; i < w->iterations && !atomic_load(&stop); i++) {
+    size_t off = w->shared_off >= 0 ? (size_t)w->shared_off : (size_t)(i % (PIECE / 4)) * 4;
+    if (w->loads_only) {
+      uint32_t v;
+      if (mmio_try_load32(w->r, off, &v) != 0) break;
+    } else if (mmio_try_store32(w->r, off, (uint32_t)i) != 0) {
+      break;
+    }
+  }
+  return NULL;
+}
+
+static void split_regions_hammered_from_many_threads_pass(void **state) {
+  mmio_checker *c = make_checker(mem, NTHREADS * PIECE);
+  struct worker w[NTHREADS];
+  mmio_region whole, parts[NTHREADS];
+  int i;
+  (void)state;
+  assert_int_equal(mmio_checker_region(c, &whole), 0);
+  memset(w, 0, sizeof(w));
+  for (i = 0; i < NTHREADS; i++) {
+    assert_int_equal(mmio_try_split_off(&whole, PIECE, &parts[i]), 0);
+    w[i].r = &parts[i];
+    w[i].shared_off = -1;
+    w[i].iterations = 3000;
+  }
+  for (i = 0; i < NTHREADS; i++) assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
+  for (i = 0; i < NTHREADS; i++) pthread_join(w[i].tid, NULL);
+  if (mmio_checker_violations(c) != 0) fail_msg("unexpected violation: %s", last_msg);
+  for (i = 0; i < NTHREADS; i++) mmio_region_release(&parts[i]);
+  mmio_region_release(&whole);
+  mmio_checker_destroy(c);
+}
+
+static void concurrent_loads_of_one_region_pass(void **state) {
+  mmio_checker *c = make_checker(mem, 64);
+  struct worker w[2];
+  mmio_region shared;
+  int i;
+  (void)state;
+  assert_int_equal(mmio_checker_region(c, &shared), 0);
+  for (i = 0; i < 2; i++) {
+    w[i].r = &shared; /* both threads read one region: allowed for loads */
+    w[i].shared_off = 8;
+    w[i].loads_only = 1;
+    w[i].iterations = 3000;
+  }
+  for (i = 0; i < 2; i++) assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
+  for (i = 0; i < 2; i++) pthread_join(w[i].tid, NULL);
+  assert_int_equal(mmio_checker_violations(c), 0);
+  mmio_region_release(&shared);
+  mmio_checker_destroy(c);
+}
+
+static void shared_unsplit_region_is_caught_every_time(void **state) {
+  int round;
+  (void)state;
+  for (round = 0; round < 5; round++) {
+    mmio_checker *c = make_checker(mem, 64);
+    struct worker w[2];
+    mmio_region shared;
+    int i;
+    assert_int_equal(mmio_checker_region(c, &shared), 0);
+    for (i = 0; i < 2; i++) {
+      /* The misuse: two threads store through one region, no split. */
+      w[i].r = &shared;
+      w[i].shared_off = 16;
+      w[i].loads_only = 0;
+      w[i].iterations = 20000;
+    }
+    for (i = 0; i < 2; i++) assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
+    for (i = 0; i < 2; i++) pthread_join(w[i].tid, NULL);
+    if (mmio_checker_violations(c) == 0) fail_msg("round %d: the race was not caught", round);
+    assert_non_null(strstr(last_msg, "checker: 32-bit store at 0x10 by thread "));
+    assert_non_null(strstr(last_msg, " overlaps 32-bit store at 0x10 by thread "));
+    mmio_region_release(&shared);
+    mmio_checker_destroy(c);
+  }
+}
+
+static void store_racing_a_load_names_both(void **state) {
+  mmio_checker *c = make_checker(mem, 64);
+  struct worker w[2];
+  mmio_region shared;
+  int i;
+  (void)state;
+  assert_int_equal(mmio_checker_region(c, &shared), 0);
+  for (i = 0; i < 2; i++) {
+    w[i].r = &shared;
+    w[i].shared_off = 8;
+    w[i].loads_only = i;
+    w[i].iterations = 20000;
+  }
+  for (i = 0; i < 2; i++) assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
+  for (i = 0; i < 2; i++) pthread_join(w[i].tid, NULL);
+  assert_true(mmio_checker_violations(c) > 0);
+  assert_non_null(strstr(last_msg, "32-bit load at 0x8"));
+  assert_non_null(strstr(last_msg, "32-bit store at 0x8"));
+  mmio_region_release(&shared);
+  mmio_checker_destroy(c);
+}
+
+static void access_unaligned_on_the_inner_address_is_caught(void **state) {
+  /* The inner region starts one byte into an aligned buffer: offset 0 of
+   * the checker is aligned in its own numbering but not in memory. */
+  mmio_checker *c = make_checker(mem + 1, 32);
+  mmio_region r;
+  uint32_t v;
+  (void)state;
+  assert_int_equal(mmio_checker_region(c, &r), 0);
+  assert_int_equal(mmio_try_load32(&r, 0, &v), MMIO_ERR_REJECTED);
+  assert_non_null(strstr(last_msg, "checker: 32-bit load at 0x0 by thread "));
+  assert_non_null(strstr(last_msg, "is not aligned on the inner region's address"));
+  assert_int_equal(mmio_try_store8(&r, 0, 1), 0); /* bytes are always aligned */
+  assert_int_equal(mmio_checker_violations(c), 1);
+  mmio_region_release(&r);
+  mmio_checker_destroy(c);
+}
+
+static void do_misaligned(void *arg) {
+  (void)mmio_load16(arg, 0);
+}
+
+static void default_handler_aborts(void **state) {
+  mmio_region inner, r;
+  mmio_checker *c;
+  char out[512];
+  (void)state;
+  assert_int_equal(mmio_region_from_memory(&inner, mem + 1, 8, NULL, NULL), 0);
+  assert_int_equal(mmio_checker_create(&c, &inner, 0, 0), 0);
+  assert_int_equal(mmio_checker_region(c, &r), 0);
+  assert_true(test_run_expect_abort(do_misaligned, &r, out, sizeof(out)));
+  assert_non_null(strstr(out, "mmio: checker: 16-bit load at 0x0"));
+  mmio_region_release(&r);
+  mmio_checker_destroy(c);
+}
+
+static void create_consumes_inner_even_on_error(void **state) {
+  mmio_region inner = {0};
+  mmio_checker *c = (mmio_checker *)1;
+  (void)state;
+  assert_int_equal(mmio_checker_create(&c, &inner, 0, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_null(c);
+  assert_int_equal(mmio_region_from_memory(&inner, mem, 8, NULL, NULL), 0);
+  assert_int_equal(mmio_checker_create(NULL, &inner, 0, 0), -EINVAL);
+  assert_int_equal(mmio_len(&inner), 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(accesses_pass_through_to_the_inner_region),
+      cmocka_unit_test(split_regions_hammered_from_many_threads_pass),
+      cmocka_unit_test(concurrent_loads_of_one_region_pass),
+      cmocka_unit_test(shared_unsplit_region_is_caught_every_time),
+      cmocka_unit_test(store_racing_a_load_names_both),
+      cmocka_unit_test(access_unaligned_on_the_inner_address_is_caught),
+      cmocka_unit_test(default_handler_aborts),
+      cmocka_unit_test(create_consumes_inner_even_on_error),
+  };
+  return cmocka_run_group_tests_name("checker", tests, NULL, NULL);
+}
