@@ -65,8 +65,8 @@ static int mmio__mock_access(struct mmio_mock *m, int store, unsigned width,
   char got[96], want[160];
   const struct mmio__expect *e;
   const uint64_t pos = ++m->accesses;
-  mmio__describe(got, sizeof(got), store, width, off, *value, store);
   if (m->next >= m->nexp) {
+    mmio__describe(got, sizeof(got), store, width, off, *value, store);
     m->failed = 1;
     return mmio__report(m->fail, m->fail_arg,
                         "mock: access #%" PRIu64 " was %s; no more accesses were "
@@ -76,6 +76,7 @@ static int mmio__mock_access(struct mmio_mock *m, int store, unsigned width,
   e = &m->exp[m->next];
   if (e->store != store || e->width != width || e->off != off ||
       (store && ((*value ^ e->value) & e->mask) != 0)) {
+    mmio__describe(got, sizeof(got), store, width, off, *value, store);
     m->failed = 1;
     return mmio__report(m->fail, m->fail_arg,
                         "mock: access #%" PRIu64 " was %s; expected #%zu: %s", pos,

@@ -80,8 +80,14 @@ struct mmio_region {
 #define MMIO__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define MMIO__NORETURN __attribute__((noreturn, cold))
 #define MMIO__COLD __attribute__((cold))
+/* The accessors are always inlined whole. Left to itself, gcc inlines only
+ * their fast path and moves the rest into a shared out-of-line part that
+ * takes the caller's out pointer, which forces the caller's variable into
+ * memory on the fast path as well (about 20% on a tight loop). */
+#define MMIO__INLINE static inline __attribute__((always_inline))
 #else
 #define MMIO__COLD
+#define MMIO__INLINE static inline
 #define MMIO__LIKELY(x) (x)
 #define MMIO__UNLIKELY(x) (x)
 #define MMIO__NORETURN _Noreturn
@@ -260,15 +266,15 @@ MMIO_API MMIO__COLD int mmio__modify_slow(mmio_region *r, size_t off, unsigned w
  * the offset is a constant) and one compare against mmio__fast_lim.
  */
 /* The address of byte off of a memory-backed region. */
-static inline volatile void *mmio__ptr(const mmio_region *r, size_t off) {
+MMIO__INLINE volatile void *mmio__ptr(const mmio_region *r, size_t off) {
   return (volatile unsigned char *)r->mmio__addr + off;
 }
 
 #define MMIO__ACCESSORS(bits, type)                                          \
-  static inline int mmio__fast##bits(size_t off, size_t lim) {              \
+  MMIO__INLINE int mmio__fast##bits(size_t off, size_t lim) {              \
     return (off & (sizeof(type) - 1)) == 0 && off < lim;                     \
   }                                                                          \
-  static inline int mmio_try_load##bits(const mmio_region *r, size_t off,   \
+  MMIO__INLINE int mmio_try_load##bits(const mmio_region *r, size_t off,   \
                                         type *out) {                         \
     struct mmio__load_result res;                                            \
     if (mmio__fast##bits(off, r->mmio__fast_lim)) {                          \
@@ -279,7 +285,7 @@ static inline volatile void *mmio__ptr(const mmio_region *r, size_t off) {
     if (res.err == 0) *out = (type)res.value;                                \
     return res.err;                                                          \
   }                                                                          \
-  static inline int mmio_try_store##bits(mmio_region *r, size_t off,        \
+  MMIO__INLINE int mmio_try_store##bits(mmio_region *r, size_t off,        \
                                          type v) {                           \
     if (mmio__fast##bits(off, r->mmio__fast_wlim)) {                         \
       mmio_raw_store##bits(mmio__ptr(r, off), v);                            \
@@ -287,19 +293,19 @@ static inline volatile void *mmio__ptr(const mmio_region *r, size_t off) {
     }                                                                        \
     return mmio__store_slow(r, off, sizeof(type), v);                        \
   }                                                                          \
-  static inline type mmio_load##bits(const mmio_region *r, size_t off) {    \
+  MMIO__INLINE type mmio_load##bits(const mmio_region *r, size_t off) {    \
     type v = 0;                                                              \
     int err = mmio_try_load##bits(r, off, &v);                               \
     if (MMIO__UNLIKELY(err != 0))                                            \
       mmio__access_failed("load" #bits, r, off, sizeof(type), err);         \
     return v;                                                                \
   }                                                                          \
-  static inline void mmio_store##bits(mmio_region *r, size_t off, type v) { \
+  MMIO__INLINE void mmio_store##bits(mmio_region *r, size_t off, type v) { \
     int err = mmio_try_store##bits(r, off, v);                               \
     if (MMIO__UNLIKELY(err != 0))                                            \
       mmio__access_failed("store" #bits, r, off, sizeof(type), err);        \
   }                                                                          \
-  static inline int mmio_masked_load##bits(const mmio_region *r, size_t off,\
+  MMIO__INLINE int mmio_masked_load##bits(const mmio_region *r, size_t off,\
                                            type mask, type *out) {           \
     type v;                                                                  \
     int err = mmio_try_load##bits(r, off, &v);                               \
@@ -307,7 +313,7 @@ static inline volatile void *mmio__ptr(const mmio_region *r, size_t off) {
     *out = (type)(v & mask);                                                 \
     return 0;                                                                \
   }                                                                          \
-  static inline int mmio_masked_modify##bits(mmio_region *r, size_t off,    \
+  MMIO__INLINE int mmio_masked_modify##bits(mmio_region *r, size_t off,    \
                                              type mask, type value) {        \
     type old;                                                                \
     if (mmio__fast##bits(off, r->mmio__fast_wlim)) {                         \
