@@ -35,6 +35,15 @@ static const struct {
      "memory object cannot provide the requested cache policy"},
     {MMIO_ERR_REJECTED, "MMIO_ERR_REJECTED",
      "access rejected by a test double (see its failure message)"},
+    {MMIO_ERR_BAD_SPEC, "MMIO_ERR_BAD_SPEC", "malformed source spec"},
+    {MMIO_ERR_DECODING_OFF, "MMIO_ERR_DECODING_OFF",
+     "PCI memory decoding is off: the BAR would read as all ones"},
+    {MMIO_ERR_IO_BAR, "MMIO_ERR_IO_BAR", "PCI BAR decodes I/O ports, not memory"},
+    {MMIO_ERR_NO_IOMMU, "MMIO_ERR_NO_IOMMU", "device has no IOMMU group (no IOMMU enabled)"},
+    {MMIO_ERR_VFIO_NOT_VIABLE, "MMIO_ERR_VFIO_NOT_VIABLE",
+     "VFIO group not viable: a device in it is bound to another driver"},
+    {MMIO_ERR_WRONG_DRIVER, "MMIO_ERR_WRONG_DRIVER",
+     "device is not bound to the driver this source needs"},
 };
 
 /* Returns the table row of err, or -1. */

@@ -61,10 +61,15 @@ int mmio__object_probe(int fd, int want_policy, struct mmio__object *obj);
 int mmio__policy_allowed(enum mmio_cache_policy have,
                          enum mmio_cache_policy want);
 
-/* mmio_map() with the object's description supplied by the caller. */
+/*
+ * mmio_map() with the object's description supplied by the caller. When
+ * then is not NULL, then(then_ctx) runs after the unmap, when the last
+ * region goes (not on failure: the caller cleans up then).
+ */
 int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
                      enum mmio_cache_policy policy, unsigned flags,
-                     const struct mmio__object *obj);
+                     const struct mmio__object *obj, void (*then)(void *),
+                     void *then_ctx);
 
 /*
  * Formats a failure message and hands it to fn (mmio_fail_abort when fn is
@@ -84,5 +89,50 @@ int mmio__err_from_name(const char *name, int *err);
 
 /* The system page size, read once. */
 size_t mmio__page_size(void);
+
+
+/* sysfs.c: reading sysfs, relative to a root (normally "/sys"). */
+#define MMIO__SYSFS "/sys"
+
+/* Reads a small text file, trailing newline removed. 0 or -errno. */
+int mmio__read_text(const char *path, char *buf, size_t cap);
+/* Reads a number (decimal or 0x hex) from a file. 0, -errno or -EINVAL. */
+int mmio__read_u64(const char *path, uint64_t *out);
+/* The last path component of a symbolic link's target. 0 or -errno. */
+int mmio__link_name(const char *path, char *name, size_t cap);
+
+/* PCI flags in sysfs "resource" lines (IORESOURCE_*). */
+#define MMIO__IORESOURCE_IO 0x100u
+#define MMIO__IORESOURCE_MEM 0x200u
+#define MMIO__PCI_COMMAND_MEMORY 0x2u
+
+struct mmio__pci_bar {
+  uint64_t start;
+  uint64_t size; /* 0: not implemented */
+  uint64_t flags;
+};
+
+/* Canonical "DDDD:BB:DD.F" of the n characters at s. 0 or -EINVAL. */
+int mmio__pci_canonical(const char *s, size_t n, char out[13]);
+/* 0 when the device exists, else -errno (-ENOENT). */
+int mmio__pci_exists(const char *sys, const char *bdf);
+/* The bound driver's name, "" when none. 0 or -errno. */
+int mmio__pci_driver(const char *sys, const char *bdf, char *drv, size_t cap);
+/* BAR bar's line of the device's "resource" file. */
+int mmio__pci_bar(const char *sys, const char *bdf, unsigned bar,
+                  struct mmio__pci_bar *out);
+/* The PCI command register, from config space. */
+int mmio__pci_command(const char *sys, const char *bdf, uint16_t *cmd);
+
+/* The sources with their sysfs root (and /dev directory) as parameters. */
+struct mmio_vfio;
+int mmio__pci_map_at(const char *sys, mmio_region *out, const char *bdf, unsigned bar,
+                     uint64_t offset, size_t size, enum mmio_cache_policy policy,
+                     unsigned flags);
+int mmio__uio_map_at(const char *sys, const char *dev, mmio_region *out, const char *uio,
+                     unsigned map, uint64_t offset, size_t size,
+                     enum mmio_cache_policy policy, unsigned flags);
+int mmio__vfio_open_at(const char *sys, struct mmio_vfio **out, const char *bdf);
+int mmio__explain_at(const char *sys, char *buf, size_t cap, const char *spec, int err);
 
 #endif /* MMIO_INTERNAL_H */

@@ -22,6 +22,8 @@
 struct mmio__mapping {
   void *addr;
   size_t len;
+  void (*then)(void *ctx); /* run after the unmap, when not NULL */
+  void *then_ctx;
 };
 
 size_t mmio__page_size(void) {
@@ -123,11 +125,13 @@ int mmio__policy_allowed(enum mmio_cache_policy have,
 static void mmio__unmap(void *ctx) {
   struct mmio__mapping *m = ctx;
   munmap(m->addr, m->len);
+  if (m->then != NULL) m->then(m->then_ctx);
 }
 
 int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
                      enum mmio_cache_policy policy, unsigned flags,
-                     const struct mmio__object *obj) {
+                     const struct mmio__object *obj, void (*then)(void *),
+                     void *then_ctx) {
   const size_t ps = mmio__page_size();
   struct mmio__claim *claim = NULL;
   struct mmio__mapping *m;
@@ -169,6 +173,8 @@ int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
   }
   m->addr = addr;
   m->len = map_len;
+  m->then = then;
+  m->then_ctx = then_ctx;
   mmio__region_init(out, (uintptr_t)addr + page_off, size, NULL, NULL, claim);
   if (flags & MMIO_MAP_READ_ONLY) mmio_region_make_read_only(out);
   return 0;
@@ -182,7 +188,7 @@ int mmio_map(mmio_region *out, int fd, uint64_t offset, size_t size,
   mmio__region_init(out, 0, 0, NULL, NULL, NULL);
   err = mmio__object_probe(fd, policy != MMIO_CACHE_DEFAULT, &obj);
   if (err != 0) return err;
-  return mmio__map_object(out, fd, offset, size, policy, flags, &obj);
+  return mmio__map_object(out, fd, offset, size, policy, flags, &obj, NULL, NULL);
 }
 
 int mmio_vmo_create(size_t size) {

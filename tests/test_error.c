@@ -14,7 +14,10 @@
 
 static const int own_codes[] = {MMIO_ERR_OUT_OF_RANGE, MMIO_ERR_UNALIGNED,
                                 MMIO_ERR_READ_ONLY, MMIO_ERR_CACHE_POLICY,
-                                MMIO_ERR_REJECTED};
+                                MMIO_ERR_REJECTED, MMIO_ERR_BAD_SPEC,
+                                MMIO_ERR_DECODING_OFF, MMIO_ERR_IO_BAR,
+                                MMIO_ERR_NO_IOMMU, MMIO_ERR_VFIO_NOT_VIABLE,
+                                MMIO_ERR_WRONG_DRIVER};
 #define NCODES (sizeof(own_codes) / sizeof(own_codes[0]))
 
 static void codes_are_distinct_and_outside_errno_range(void **state) {

@@ -40,6 +40,29 @@ extern "C" {
  * access; its failure handler has been given a message saying why. */
 #define MMIO_ERR_REJECTED (-5005)
 
+/* A source spec string (mmio_open) does not parse; mmio_spec_parse and
+ * mmio_explain say where and show the expected forms. */
+#define MMIO_ERR_BAD_SPEC (-5006)
+
+/* The PCI device's memory decoding is off (command register bit 1 clear):
+ * its memory BARs would read as all ones. */
+#define MMIO_ERR_DECODING_OFF (-5007)
+
+/* The PCI BAR decodes I/O ports, not memory, and cannot be mapped. */
+#define MMIO_ERR_IO_BAR (-5008)
+
+/* The device has no IOMMU group: no IOMMU is enabled, so VFIO cannot be
+ * used (Debian kernels have no VFIO no-IOMMU mode). */
+#define MMIO_ERR_NO_IOMMU (-5009)
+
+/* The device's IOMMU group is not viable for VFIO: another device in the
+ * group is bound to a driver other than vfio-pci. */
+#define MMIO_ERR_VFIO_NOT_VIABLE (-5010)
+
+/* The device is bound to a driver other than the one the source needs
+ * (vfio-pci for VFIO), or to none. */
+#define MMIO_ERR_WRONG_DRIVER (-5011)
+
 /*
  * Returns a static, human-readable description of err.
  *

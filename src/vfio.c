@@ -1,0 +1,328 @@
+/*
+ * VFIO: container, group and device; regions by mmap or pread/pwrite;
+ * interrupts through an eventfd.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/vfio.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "mmio/vfio.h"
+
+struct mmio_vfio {
+  atomic_size_t refs; /* the opener's and one per region */
+  int container, group, device;
+  int efd;            /* interrupt eventfd, -1 when none */
+  unsigned irq_index; /* VFIO_PCI_*_IRQ_INDEX of the enabled interrupt */
+  char bdf[13];
+};
+
+static void mmio__vfio_unref(void *ctx) {
+  mmio_vfio *v = ctx;
+  if (atomic_fetch_sub_explicit(&v->refs, 1, memory_order_acq_rel) != 1) return;
+  mmio_vfio_irq_disable(v);
+  if (v->device >= 0) close(v->device);
+  if (v->group >= 0) close(v->group);
+  if (v->container >= 0) close(v->container);
+  free(v);
+}
+
+int mmio__vfio_open_at(const char *sys, mmio_vfio **out, const char *bdf_in) {
+  char path[PATH_MAX], name[64];
+  struct vfio_group_status status = {.argsz = sizeof(status)};
+  mmio_vfio *v;
+  int err = 0;
+  if (out == NULL) return -EINVAL;
+  *out = NULL;
+  v = calloc(1, sizeof(*v));
+  if (v == NULL) return -ENOMEM;
+  atomic_init(&v->refs, 1);
+  v->container = v->group = v->device = v->efd = -1;
+  if (bdf_in == NULL || mmio__pci_canonical(bdf_in, strlen(bdf_in), v->bdf) != 0) err = -EINVAL;
+  if (err == 0 && mmio__pci_exists(sys, v->bdf) != 0) err = -ENODEV;
+  if (err == 0) {
+    snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/iommu_group", sys, v->bdf);
+    if (mmio__link_name(path, name, sizeof(name)) != 0) err = MMIO_ERR_NO_IOMMU;
+  }
+  if (err == 0) {
+    char drv[64];
+    err = mmio__pci_driver(sys, v->bdf, drv, sizeof(drv));
+    if (err == 0 && strcmp(drv, "vfio-pci") != 0) err = MMIO_ERR_WRONG_DRIVER;
+  }
+  if (err == 0 && (v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC)) < 0) err = -errno;
+  if (err == 0 && ioctl(v->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) err = -EINVAL;
+  if (err == 0 && ioctl(v->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1 &&
+      ioctl(v->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU) != 1)
+    err = -ENOTSUP;
+  if (err == 0) {
+    snprintf(path, sizeof(path), "/dev/vfio/%s", name);
+    if ((v->group = open(path, O_RDWR | O_CLOEXEC)) < 0) err = -errno;
+  }
+  if (err == 0 && ioctl(v->group, VFIO_GROUP_GET_STATUS, &status) != 0) err = -errno;
+  if (err == 0 && !(status.flags & VFIO_GROUP_FLAGS_VIABLE)) err = MMIO_ERR_VFIO_NOT_VIABLE;
+  if (err == 0 && ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container) != 0) err = -errno;
+  if (err == 0 && ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) != 0 &&
+      ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU) != 0)
+    err = -errno;
+  if (err == 0 && (v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, v->bdf)) < 0)
+    err = -errno;
+  if (err != 0) {
+    mmio__vfio_unref(v);
+    return err;
+  }
+  *out = v;
+  return 0;
+}
+
+int mmio_vfio_open(mmio_vfio **out, const char *bdf) {
+  return mmio__vfio_open_at(MMIO__SYSFS, out, bdf);
+}
+
+void mmio_vfio_close(mmio_vfio *v) {
+  if (v != NULL) mmio__vfio_unref(v);
+}
+
+/* Region info with its capability chain; *info is malloc'd. */
+static int mmio__vfio_region_info(mmio_vfio *v, unsigned index,
+                                  struct vfio_region_info **info) {
+  struct vfio_region_info *ri = calloc(1, sizeof(*ri));
+  if (ri == NULL) return -ENOMEM;
+  ri->argsz = sizeof(*ri);
+  ri->index = index;
+  if (ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, ri) != 0) {
+    int err = -errno;
+    free(ri);
+    return err;
+  }
+  if (ri->argsz > sizeof(*ri)) {
+    uint32_t sz = ri->argsz;
+    struct vfio_region_info *big = realloc(ri, sz);
+    if (big == NULL) {
+      free(ri);
+      return -ENOMEM;
+    }
+    ri = big;
+    memset(ri, 0, sz);
+    ri->argsz = sz;
+    ri->index = index;
+    if (ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, ri) != 0) {
+      int err = -errno;
+      free(ri);
+      return err;
+    }
+  }
+  *info = ri;
+  return 0;
+}
+
+/* Whether [off, off + size), page-rounded, lies in one mmap-able area. */
+static int mmio__vfio_can_mmap(const struct vfio_region_info *ri, uint64_t off, size_t size) {
+  const uint64_t ps = mmio__page_size();
+  const uint64_t lo = off / ps * ps, hi = (off + size + ps - 1) / ps * ps;
+  uint32_t next = (ri->flags & VFIO_REGION_INFO_FLAG_CAPS) ? ri->cap_offset : 0;
+  if (!(ri->flags & VFIO_REGION_INFO_FLAG_MMAP)) return 0;
+  while (next != 0 && next + sizeof(struct vfio_info_cap_header) <= ri->argsz) {
+    const struct vfio_info_cap_header *h =
+        (const struct vfio_info_cap_header *)((const char *)ri + next);
+    if (h->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP) {
+      const struct vfio_region_info_cap_sparse_mmap *sp =
+          (const struct vfio_region_info_cap_sparse_mmap *)h;
+      uint32_t i;
+      for (i = 0; i < sp->nr_areas; i++)
+        if (lo >= sp->areas[i].offset && hi <= sp->areas[i].offset + sp->areas[i].size)
+          return 1;
+      return 0;
+    }
+    next = h->next;
+  }
+  return hi <= ri->size;
+}
+
+/* pread/pwrite regions: backend offsets are offsets in the VFIO region. */
+struct mmio__vfio_rw {
+  mmio_vfio *v;
+  uint64_t base; /* the VFIO region's offset in the device file */
+};
+
+static int mmio__vfio_rw(struct mmio__vfio_rw *c, size_t off, void *buf, size_t w, int store) {
+  ssize_t n = store ? pwrite(c->v->device, buf, w, (off_t)(c->base + off))
+                    : pread(c->v->device, buf, w, (off_t)(c->base + off));
+  if (n == (ssize_t)w) return 0;
+  return n < 0 ? -errno : -EIO;
+}
+
+#define MMIO__VFIO_OPS(bits)                                                 \
+  static int mmio__vfio_load##bits(void *ctx, size_t off, uint##bits##_t *out) { \
+    uint##bits##_t v;                                                        \
+    int err = mmio__vfio_rw(ctx, off, &v, sizeof(v), 0);                     \
+    if (err == 0) *out = v;                                                  \
+    return err;                                                              \
+  }                                                                          \
+  static int mmio__vfio_store##bits(void *ctx, size_t off, uint##bits##_t v) { \
+    return mmio__vfio_rw(ctx, off, &v, sizeof(v), 1);                        \
+  }
+MMIO__VFIO_OPS(8)
+MMIO__VFIO_OPS(16)
+MMIO__VFIO_OPS(32)
+MMIO__VFIO_OPS(64)
+
+static void mmio__vfio_rw_release(void *ctx) {
+  struct mmio__vfio_rw *c = ctx;
+  mmio__vfio_unref(c->v);
+  free(c);
+}
+
+static const struct mmio_ops mmio__vfio_rw_ops = {
+    mmio__vfio_load8,   mmio__vfio_load16,  mmio__vfio_load32,
+    mmio__vfio_load64,  mmio__vfio_store8,  mmio__vfio_store16,
+    mmio__vfio_store32, mmio__vfio_store64, mmio__vfio_rw_release,
+};
+
+static int mmio__vfio_rw_region(mmio_vfio *v, mmio_region *out,
+                                const struct vfio_region_info *ri, uint64_t off,
+                                size_t size, unsigned flags) {
+  struct mmio__vfio_rw *c;
+  mmio_region before = {0};
+  int err;
+  if (!(ri->flags & VFIO_REGION_INFO_FLAG_READ)) return -EACCES;
+  c = malloc(sizeof(*c));
+  if (c == NULL) return -ENOMEM;
+  c->v = v;
+  c->base = ri->offset;
+  atomic_fetch_add_explicit(&v->refs, 1, memory_order_relaxed);
+  /* The backend covers [0, off + size) of the BAR and the region keeps
+   * [off, off + size), so alignment is judged on BAR offsets. */
+  err = mmio_region_from_ops(out, &mmio__vfio_rw_ops, c, (size_t)(off + size));
+  if (err != 0) {
+    mmio__vfio_unref(v);
+    free(c);
+    return err;
+  }
+  mmio_try_split_off(out, (size_t)off, &before);
+  mmio_region_release(&before);
+  if ((flags & MMIO_MAP_READ_ONLY) || !(ri->flags & VFIO_REGION_INFO_FLAG_WRITE))
+    mmio_region_make_read_only(out);
+  return 0;
+}
+
+int mmio_vfio_map(mmio_vfio *v, mmio_region *out, unsigned bar, uint64_t offset, size_t size,
+                  enum mmio_cache_policy policy, unsigned flags) {
+  struct vfio_region_info *ri = NULL;
+  struct mmio__object obj = {0, 0, MMIO_CACHE_UNCACHED_DEVICE};
+  int err;
+  if (out == NULL) return -EINVAL;
+  mmio__region_init(out, 0, 0, NULL, NULL, NULL);
+  if (v == NULL || bar > 5 || (flags & ~(MMIO_MAP_READ_ONLY | MMIO_VFIO_NO_MMAP)) != 0 ||
+      policy < MMIO_CACHE_DEFAULT || policy > MMIO_CACHE_WRITE_COMBINING)
+    return -EINVAL;
+  if (!mmio__policy_allowed(obj.policy, policy)) return MMIO_ERR_CACHE_POLICY;
+  err = mmio__vfio_region_info(v, VFIO_PCI_BAR0_REGION_INDEX + bar, &ri);
+  if (err == 0 && ri->size == 0) err = -ENXIO;
+  if (err == 0 && offset >= ri->size) err = MMIO_ERR_OUT_OF_RANGE;
+  if (err == 0 && size == 0) size = (size_t)(ri->size - offset);
+  if (err == 0 && (size > ri->size - offset || size > PTRDIFF_MAX - offset))
+    err = MMIO_ERR_OUT_OF_RANGE;
+  if (err == 0) {
+    if (!(flags & MMIO_VFIO_NO_MMAP) && mmio__vfio_can_mmap(ri, offset, size)) {
+      atomic_fetch_add_explicit(&v->refs, 1, memory_order_relaxed);
+      err = mmio__map_object(out, v->device, ri->offset + offset, size, policy,
+                             flags & MMIO_MAP_READ_ONLY, &obj, mmio__vfio_unref, v);
+      if (err != 0) atomic_fetch_sub_explicit(&v->refs, 1, memory_order_relaxed);
+    } else {
+      err = mmio__vfio_rw_region(v, out, ri, offset, size, flags);
+    }
+  }
+  free(ri);
+  return err;
+}
+
+/* Sets bus mastering through the VFIO config region, for MSI. */
+static int mmio__vfio_bus_master(mmio_vfio *v) {
+  struct vfio_region_info *ri = NULL;
+  uint16_t cmd;
+  int err = mmio__vfio_region_info(v, VFIO_PCI_CONFIG_REGION_INDEX, &ri);
+  if (err != 0) return err;
+  if (pread(v->device, &cmd, 2, (off_t)(ri->offset + 4)) != 2) err = -EIO;
+  cmd |= 0x4; /* PCI_COMMAND_MASTER */
+  if (err == 0 && pwrite(v->device, &cmd, 2, (off_t)(ri->offset + 4)) != 2) err = -EIO;
+  free(ri);
+  return err;
+}
+
+static int mmio__vfio_set_irqs(mmio_vfio *v, unsigned index, uint32_t flags, uint32_t count,
+                               int fd) {
+  char buf[sizeof(struct vfio_irq_set) + sizeof(int)];
+  struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
+  memset(buf, 0, sizeof(buf));
+  set->argsz = (uint32_t)(sizeof(*set) + ((flags & VFIO_IRQ_SET_DATA_EVENTFD) ? sizeof(int) : 0));
+  set->flags = flags;
+  set->index = index;
+  set->start = 0;
+  set->count = count;
+  if (flags & VFIO_IRQ_SET_DATA_EVENTFD) memcpy(set->data, &fd, sizeof(int));
+  return ioctl(v->device, VFIO_DEVICE_SET_IRQS, set) == 0 ? 0 : -errno;
+}
+
+int mmio_vfio_irq_enable(mmio_vfio *v, enum mmio_vfio_irq kind) {
+  struct vfio_irq_info info = {.argsz = sizeof(info)};
+  unsigned index = kind == MMIO_VFIO_IRQ_MSI ? VFIO_PCI_MSI_IRQ_INDEX : VFIO_PCI_INTX_IRQ_INDEX;
+  int efd, err = 0;
+  if (v == NULL || (kind != MMIO_VFIO_IRQ_INTX && kind != MMIO_VFIO_IRQ_MSI)) return -EINVAL;
+  info.index = index;
+  if (ioctl(v->device, VFIO_DEVICE_GET_IRQ_INFO, &info) != 0) return -errno;
+  if (info.count == 0) return -ENXIO;
+  mmio_vfio_irq_disable(v);
+  efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (efd < 0) return -errno;
+  if (kind == MMIO_VFIO_IRQ_MSI) err = mmio__vfio_bus_master(v);
+  if (err == 0)
+    err = mmio__vfio_set_irqs(v, index, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, 1,
+                              efd);
+  if (err != 0) {
+    close(efd);
+    return err;
+  }
+  v->efd = efd;
+  v->irq_index = index;
+  return 0;
+}
+
+int mmio_vfio_irq_wait(mmio_vfio *v, int timeout_ms) {
+  struct pollfd p;
+  uint64_t n;
+  int r;
+  if (v == NULL || v->efd < 0) return -EINVAL;
+  p.fd = v->efd;
+  p.events = POLLIN;
+  do {
+    r = poll(&p, 1, timeout_ms);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return -errno;
+  if (r == 0) return 0;
+  if (read(v->efd, &n, sizeof(n)) != (ssize_t)sizeof(n)) return errno == EAGAIN ? 0 : -errno;
+  return 1;
+}
+
+int mmio_vfio_irq_unmask(mmio_vfio *v) {
+  if (v == NULL || v->efd < 0) return -EINVAL;
+  if (v->irq_index != VFIO_PCI_INTX_IRQ_INDEX) return 0;
+  return mmio__vfio_set_irqs(v, v->irq_index, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+                             1, -1);
+}
+
+void mmio_vfio_irq_disable(mmio_vfio *v) {
+  if (v == NULL || v->efd < 0) return;
+  mmio__vfio_set_irqs(v, v->irq_index, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0,
+                      -1);
+  close(v->efd);
+  v->efd = -1;
+}

@@ -1,0 +1,129 @@
+/*
+ * Source spec strings: every form, canonical PCI addresses, windows,
+ * numbers, and rejections with their reasons.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <mmio/mmio.h>
+#include <mmio/open.h>
+
+static void every_form_parses(void **state) {
+  struct mmio_spec s;
+  (void)state;
+  assert_int_equal(mmio_spec_parse("pci:0000:00:03.0/bar0", &s, NULL, 0), 0);
+  assert_int_equal(s.source, MMIO_SOURCE_PCI);
+  assert_string_equal(s.name, "0000:00:03.0");
+  assert_int_equal(s.index, 0);
+  assert_true(s.offset == 0 && s.length == 0);
+
+  assert_int_equal(mmio_spec_parse("pci:0000:00:03.0/bar2@0x100+0x40", &s, NULL, 0), 0);
+  assert_int_equal(s.index, 2);
+  assert_true(s.offset == 0x100 && s.length == 0x40);
+
+  assert_int_equal(mmio_spec_parse("vfio:00:1F.7/bar5+4k", &s, NULL, 0), 0);
+  assert_int_equal(s.source, MMIO_SOURCE_VFIO);
+  assert_string_equal(s.name, "0000:00:1f.7"); /* domain added, lower case */
+  assert_int_equal(s.index, 5);
+  assert_true(s.offset == 0 && s.length == 4096);
+
+  assert_int_equal(mmio_spec_parse("uio:uio12/map1@16", &s, NULL, 0), 0);
+  assert_int_equal(s.source, MMIO_SOURCE_UIO);
+  assert_string_equal(s.name, "uio12");
+  assert_int_equal(s.index, 1);
+  assert_true(s.offset == 16 && s.length == 0);
+
+  assert_int_equal(mmio_spec_parse("phys:0xfea00000+0x1000", &s, NULL, 0), 0);
+  assert_int_equal(s.source, MMIO_SOURCE_PHYS);
+  assert_true(s.offset == 0xfea00000ull && s.length == 0x1000);
+
+  assert_int_equal(mmio_spec_parse("shm:ivshmem+1M", &s, NULL, 0), 0);
+  assert_int_equal(s.source, MMIO_SOURCE_SHM);
+  assert_string_equal(s.name, "ivshmem");
+  assert_true(s.length == 1u << 20);
+  assert_int_equal(mmio_spec_parse("shm:x", &s, NULL, 0), 0);
+  assert_true(s.length == 0);
+
+  assert_int_equal(mmio_spec_parse("file:/tmp/a@b+c@0x10+2G", &s, NULL, 0), 0);
+  assert_int_equal(s.source, MMIO_SOURCE_FILE);
+  assert_string_equal(s.name, "/tmp/a@b+c"); /* only a numeric tail is a window */
+  assert_true(s.offset == 16 && s.length == 2ull << 30);
+  assert_int_equal(mmio_spec_parse("file:/dev/zero", &s, NULL, 0), 0);
+  assert_string_equal(s.name, "/dev/zero");
+}
+
+static void rejected(const char *text, const char *reason_part) {
+  struct mmio_spec s;
+  char why[256];
+  memset(&s, 0x5a, sizeof(s));
+  if (mmio_spec_parse(text, &s, why, sizeof(why)) != MMIO_ERR_BAD_SPEC)
+    fail_msg("accepted: %s", text);
+  if (strstr(why, reason_part) == NULL) fail_msg("'%s': reason '%s' lacks '%s'", text, why, reason_part);
+  assert_int_equal(s.source, 0); /* cleared */
+}
+
+static void malformed_specs_say_what_is_wrong(void **state) {
+  (void)state;
+  rejected("pcie:0000:00:03.0/bar0", "unknown source 'pcie'");
+  rejected("pci:0000:00:03/bar0", "not a PCI address");
+  rejected("pci:0000:00:20.0/bar0", "not a PCI address"); /* device 0x20 > 0x1f */
+  rejected("pci:0000:00:03.8/bar0", "not a PCI address");
+  rejected("pci:0000:00:03.0", "not a PCI address");
+  rejected("pci:0000:00:03.0/bar6", "BAR number must be 0 to 5");
+  rejected("pci:0000:00:03.0/bar", "BAR number must be 0 to 5");
+  rejected("pci:0000:00:03.0/map0", "expected barN");
+  rejected("pci:0000:00:03.0/bar0@", "not @OFFSET");
+  rejected("pci:0000:00:03.0/bar0@0x10+", "not +LENGTH");
+  rejected("pci:0000:00:03.0/bar0+0", "not +LENGTH");
+  rejected("pci:0000:00:03.0/bar0x", "not @OFFSET");
+  rejected("pci:0000:00:03.0/bar0@99999999999999999999", "not @OFFSET");
+  rejected("uio:uart0/map0", "not a UIO device name");
+  rejected("uio:uio01/map0", "not a UIO device name");
+  rejected("uio:uio0/map5", "UIO map number must be 0 to 4");
+  rejected("phys:0x1000", "expected phys:ADDR+LEN");
+  rejected("phys:0xzz+1", "expected phys:ADDR+LEN");
+  rejected("phys:0x1000+0", "not +LENGTH");
+  rejected("shm:", "shm name");
+  rejected("shm:a/b+1", "shm name");
+  rejected("shm:a+x", "not +SIZE");
+  rejected("file:", "file path is empty");
+}
+
+static void open_refuses_a_bad_spec_before_touching_anything(void **state) {
+  mmio_region r;
+  (void)state;
+  assert_int_equal(mmio_open(&r, "pci:bogus", MMIO_CACHE_DEFAULT, 0), MMIO_ERR_BAD_SPEC);
+  assert_int_equal(mmio_len(&r), 0);
+  assert_int_equal(mmio_open(&r, NULL, MMIO_CACHE_DEFAULT, 0), -EINVAL);
+  assert_int_equal(mmio_open(&r, "shm:x+4k", MMIO_CACHE_DEFAULT, 0x80), -EINVAL);
+}
+
+static void explain_shows_the_expected_forms(void **state) {
+  char buf[1024];
+  int n;
+  (void)state;
+  n = mmio_explain(buf, sizeof(buf), "pci:0000:00:03.0/bar9", MMIO_ERR_BAD_SPEC);
+  assert_true(n > 0 && (size_t)n < sizeof(buf));
+  assert_non_null(strstr(buf, "cannot parse 'pci:0000:00:03.0/bar9': BAR number must be 0 to 5"));
+  assert_non_null(strstr(buf, "pci:DDDD:BB:DD.F/barN[@OFF][+LEN]"));
+  assert_non_null(strstr(buf, "file:PATH[@OFF][+LEN]"));
+  /* Truncation still counts the whole text, like snprintf. */
+  assert_int_equal(mmio_explain(buf, 8, "pci:0000:00:03.0/bar9", MMIO_ERR_BAD_SPEC), n);
+  assert_int_equal(strlen(buf), 7);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(every_form_parses),
+      cmocka_unit_test(malformed_specs_say_what_is_wrong),
+      cmocka_unit_test(open_refuses_a_bad_spec_before_touching_anything),
+      cmocka_unit_test(explain_shows_the_expected_forms),
+  };
+  return cmocka_run_group_tests_name("spec", tests, NULL, NULL);
+}
