@@ -2,15 +2,21 @@
 # Installs, with apt-get, whatever the build and tests need that is missing.
 # Safe to run again: it installs nothing when everything is present.
 #
-# usage: scripts/deps.sh [build|test]
+# usage: scripts/deps.sh [build|test|vm]
 #   build: what building the library and the examples needs
 #   test:  that, plus the test framework, clang, cross compilers and
-#          qemu-user for the instruction and cross-architecture checks
+#          qemu-user for the instruction and cross-architecture checks,
+#          and what the virtual-machine tests need
+#   vm:    what the virtual-machine tests need (tests/vm/run.sh)
 set -eu
 what=${1:-test}
 
 pkgs="cmake make gcc libc6-dev pkg-config"
-if [ "$what" = test ]; then
+vm="qemu-system-x86 busybox-static cpio gzip"
+if [ "$what" = vm ]; then
+  pkgs="$pkgs $vm"
+elif [ "$what" = test ]; then
+  pkgs="$pkgs $vm"
   pkgs="$pkgs libcmocka-dev clang binutils
         gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
         gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu

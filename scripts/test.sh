@@ -19,7 +19,7 @@ if [ "${1:-}" = --sanitize ]; then
   cmake --build "$dir" -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build"
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build|vm"
 elif [ "${1:-}" = --tsan ]; then
   dir=build-tsan
   cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=thread >/dev/null
@@ -36,5 +36,5 @@ else
   dir=build-clang
   cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$dir" -j "$jobs"
-  ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build|vm"
 fi

@@ -183,9 +183,10 @@ int mmio__explain_at(const char *sys, char *buf, size_t cap, const char *spec, i
     break;
   case -ENOENT:
     if (s.source == MMIO_SOURCE_UIO)
-      mmio__say(&t, " %s has no map%u: its driver exposes fewer memory maps "
-                    "(/sys/class/uio/%s/maps). uio_pci_generic exposes none: map the BARs with "
-                    "pci:ADDRESS/barN and use %s for interrupts.",
+      mmio__say(&t, " %s has no map%u: its driver exposes fewer memory maps (see "
+                    "/sys/class/uio/%s/maps). uio_pci_generic exposes one per memory BAR, "
+                    "in BAR order (none before Linux 5.x): map a BAR with pci:ADDRESS/barN "
+                    "and keep %s for interrupts.",
                 s.name, s.index, s.name, s.name);
     else if (s.source == MMIO_SOURCE_VFIO)
       mmio__say(&t, " /dev/vfio is missing: load the vfio-pci module.");
@@ -206,12 +207,18 @@ int mmio__explain_at(const char *sys, char *buf, size_t cap, const char *spec, i
       char bdf[13];
       unsigned bar;
       if (mmio__owner_of(sys, s.offset, bdf, &bar)) {
+        char drv[64] = "";
+        mmio__pci_driver(sys, bdf, drv, sizeof(drv));
         mmio__say(&t, " 0x%llx is in BAR %u of %s.", (unsigned long long)s.offset, bar, bdf);
         mmio__explain_driver(&t, sys, bdf);
         mmio__say(&t, " With CONFIG_STRICT_DEVMEM and IO_STRICT_DEVMEM the kernel refuses "
-                      "/dev/mem for ranges a driver has claimed: use pci:%s/bar%u (sysfs) or "
-                      "vfio:%s/bar%u, unbind the driver, or boot with iomem=relaxed.",
-                  bdf, bar, bdf, bar);
+                      "/dev/mem for ranges a driver has claimed.");
+        if (strcmp(drv, "vfio-pci") == 0)
+          mmio__say(&t, " Use vfio:%s/bar%u while vfio-pci holds it, or unbind it.", bdf, bar);
+        else
+          mmio__say(&t, " Use pci:%s/bar%u (sysfs) or vfio:%s/bar%u, unbind the driver, or "
+                        "boot with iomem=relaxed.",
+                    bdf, bar, bdf, bar);
       } else {
         mmio__say(&t, " CONFIG_STRICT_DEVMEM refuses /dev/mem for RAM and for claimed I/O "
                       "ranges (see /proc/iomem); boot with iomem=relaxed to allow it, and "

@@ -81,6 +81,7 @@ int mmio_uio_map(mmio_region *out, const char *uio, unsigned map, uint64_t offse
 
 struct mmio_uio_irq {
   int fd;
+  char name[16];
 };
 
 int mmio_uio_irq_open(mmio_uio_irq **out, const char *uio) {
@@ -91,6 +92,7 @@ int mmio_uio_irq_open(mmio_uio_irq **out, const char *uio) {
   if (!mmio__uio_name_ok(uio)) return -EINVAL;
   irq = malloc(sizeof(*irq));
   if (irq == NULL) return -ENOMEM;
+  snprintf(irq->name, sizeof(irq->name), "%s", uio);
   snprintf(path, sizeof(path), "/dev/%s", uio);
   irq->fd = open(path, O_RDWR | O_CLOEXEC);
   if (irq->fd < 0) {
@@ -102,10 +104,30 @@ int mmio_uio_irq_open(mmio_uio_irq **out, const char *uio) {
   return 0;
 }
 
+/*
+ * Clears INTx Disable (command register bit 10) in the PCI device's config
+ * space: how interrupts are unmasked for uio_pci_generic, whose handler
+ * masks the line with that bit and which has no irqcontrol.
+ */
+static int mmio__uio_pci_intx_on(const char *uio) {
+  char path[64];
+  uint16_t cmd;
+  int fd, err = 0;
+  snprintf(path, sizeof(path), "/sys/class/uio/%s/device/config", uio);
+  fd = open(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? -ENOSYS : -errno;
+  if (pread(fd, &cmd, 2, 4) != 2) err = -EIO;
+  cmd &= (uint16_t)~0x400u;
+  if (err == 0 && pwrite(fd, &cmd, 2, 4) != 2) err = -EIO;
+  close(fd);
+  return err;
+}
+
 int mmio_uio_irq_enable(mmio_uio_irq *irq) {
   const int32_t on = 1;
   ssize_t n = write(irq->fd, &on, sizeof(on));
   if (n == (ssize_t)sizeof(on)) return 0;
+  if (n < 0 && errno == ENOSYS) return mmio__uio_pci_intx_on(irq->name);
   return n < 0 ? -errno : -EIO;
 }
 

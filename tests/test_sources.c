@@ -217,7 +217,11 @@ static void explain_reads_sysfs_for_the_reason(void **state) {
   assert_non_null(strstr(buf, "0xfe002010 is in BAR 2 of 0000:00:02.0"));
   assert_non_null(strstr(buf, "bound to the driver vfio-pci"));
   assert_non_null(strstr(buf, "STRICT_DEVMEM"));
-  assert_non_null(strstr(buf, "pci:0000:00:02.0/bar2"));
+  assert_non_null(strstr(buf, "Use vfio:0000:00:02.0/bar2 while vfio-pci holds it"));
+  link_to(DEV "/driver", "../../../bus/pci/drivers/uio_pci_generic");
+  mmio__explain_at(root, buf, sizeof(buf), "phys:0xfe002010+0x10", -EPERM);
+  assert_non_null(strstr(buf, "Use pci:0000:00:02.0/bar2 (sysfs)"));
+  link_to(DEV "/driver", "../../../bus/pci/drivers/vfio-pci");
   mmio__explain_at(root, buf, sizeof(buf), "phys:0x1000+0x10", -EPERM);
   assert_non_null(strstr(buf, "iomem=relaxed"));
 
@@ -242,7 +246,8 @@ static void explain_reads_sysfs_for_the_reason(void **state) {
   mmio__explain_at(root, buf, sizeof(buf), "vfio:00:02.0/bar0", MMIO_ERR_NO_IOMMU);
   assert_non_null(strstr(buf, "intel_iommu=on"));
   mmio__explain_at(root, buf, sizeof(buf), "uio:uio0/map0", -ENOENT);
-  assert_non_null(strstr(buf, "uio_pci_generic exposes none"));
+  assert_non_null(strstr(buf, "uio0 has no map0"));
+  assert_non_null(strstr(buf, "/sys/class/uio/uio0/maps"));
 }
 
 static void shm_is_created_at_a_size_and_shared(void **state) {

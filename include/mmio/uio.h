@@ -28,8 +28,9 @@ extern "C" {
  * policy: maps of physical memory (device registers) are uncached, maps of
  * kernel memory cached; the kind is told from the map's address.
  * Returns 0; -ENODEV when the device does not exist; -ENOENT when it has no
- * such map (uio_pci_generic exposes none: map its BARs with mmio_pci_map);
- * MMIO_ERR_OUT_OF_RANGE; MMIO_ERR_CACHE_POLICY; -errno.
+ * such map (uio_pci_generic exposes each memory BAR as a map, in BAR order;
+ * older kernels' uio_pci_generic exposes none); MMIO_ERR_OUT_OF_RANGE;
+ * MMIO_ERR_CACHE_POLICY; -errno.
  */
 MMIO_API int mmio_uio_map(mmio_region *out, const char *uio, unsigned map_index,
                           uint64_t offset, size_t size,
@@ -48,11 +49,12 @@ typedef struct mmio_uio_irq mmio_uio_irq;
 MMIO_API int mmio_uio_irq_open(mmio_uio_irq **out, const char *uio);
 
 /*
- * Enables (unmasks) the interrupt by writing 1 to the device, for drivers
- * with irqcontrol such as uio_pci_generic, which masks the line after each
- * interrupt until it is enabled again. Acknowledge the cause at the device
- * first, or it fires again at once.
- * Returns 0, or -errno (-ENOSYS: the driver has no irqcontrol).
+ * Enables (unmasks) the interrupt: writes 1 to the device for drivers with
+ * irqcontrol; for a PCI device whose driver has none (uio_pci_generic,
+ * which masks INTx after each interrupt) clears INTx Disable in its config
+ * space instead. Acknowledge the cause at the device first, or it fires
+ * again at once.
+ * Returns 0, or -errno (-ENOSYS: no way to unmask this device).
  */
 MMIO_API int mmio_uio_irq_enable(mmio_uio_irq *irq);
 
