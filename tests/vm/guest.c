@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mmio/mmio.h>
@@ -310,6 +311,92 @@ static void test_vfio(void) {
   check(mmio_vfio_open(&v, "0000:00:1f.0") == MMIO_ERR_WRONG_DRIVER, "VFIO open of a device not on vfio-pci", "");
 }
 
+/* Any I/O port BAR on the machine (the q35 SMBus controller has one). */
+static void test_io_bar(void) {
+  DIR *d = opendir("/sys/bus/pci/devices");
+  struct dirent *e;
+  char s[64] = "";
+  while (d != NULL && s[0] == '\0' && (e = readdir(d)) != NULL) {
+    unsigned b;
+    if (e->d_name[0] == '.') continue;
+    for (b = 0; b < 6 && s[0] == '\0'; b++) {
+      char path[300];
+      unsigned long long start = 0, end = 0, flags = 0;
+      unsigned i;
+      FILE *f;
+      snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", e->d_name);
+      f = fopen(path, "r");
+      for (i = 0; f != NULL && i <= b; i++)
+        if (fscanf(f, "%llx %llx %llx", &start, &end, &flags) != 3) flags = 0;
+      if (f != NULL) fclose(f);
+      if (flags & 0x100) snprintf(s, sizeof(s), "pci:%.12s/bar%u", e->d_name, b);
+    }
+  }
+  if (d != NULL) closedir(d);
+  check(s[0] != '\0', "found an I/O port BAR", "");
+  if (s[0] != '\0') {
+    mmio_region r;
+    int err = mmio_open(&r, s, MMIO_CACHE_DEFAULT, 0);
+    check(err == MMIO_ERR_IO_BAR && explain_has(s, err, "decodes I/O ports"),
+          "I/O port BAR refused and explained", "%s", mmio_err_name(err));
+  }
+}
+
+/* Without root, sysfs resource files cannot be opened. */
+static void test_no_permission(void) {
+  pid_t pid = fork();
+  int status = 0;
+  if (pid == 0) {
+    mmio_region r;
+    int err;
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
+    err = mmio_open(&r, edu_spec("pci", "/bar0"), MMIO_CACHE_DEFAULT, 0);
+    _exit(err == -EACCES && explain_has(spec, err, "needs root") ? 0 : 1);
+  }
+  waitpid(pid, &status, 0);
+  check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "no permission without root, explained",
+        "child status %d", status);
+}
+
+/*
+ * A group that is not viable: the q35 LPC, SATA and SMBus functions share
+ * one IOMMU group. With SATA bound to an ordinary driver, vfio-pci cannot
+ * take the SMBus function.
+ */
+static void test_group_not_viable(void) {
+  char sata[13] = "", smbus[13] = "";
+  mmio_vfio *v = NULL;
+  int err;
+  if (!find_device("0x8086", "0x2922", sata) || !find_device("0x8086", "0x2930", smbus)) {
+    check(0, "q35 SATA and SMBus functions present", "");
+    return;
+  }
+  check(write_file("/sys/bus/pci/drivers/uio_pci_generic/new_id", "8086 2922") == 0,
+        "bind the SATA function to uio_pci_generic", "");
+  sysfs_write("/sys/bus/pci/devices/%s/driver_override", smbus, "vfio-pci");
+  check(write_file("/sys/bus/pci/drivers_probe", smbus) == 0, "bind the SMBus function to vfio-pci", "");
+  err = mmio_vfio_open(&v, smbus);
+  snprintf(spec, sizeof(spec), "vfio:%s/bar0", smbus);
+  check(err == MMIO_ERR_VFIO_NOT_VIABLE && explain_has(spec, err, "(uio_pci_generic)"),
+        "VFIO group not viable, members listed", "%s", mmio_err_name(err));
+  mmio_vfio_close(v);
+  sysfs_write("/sys/bus/pci/devices/%s/driver/unbind", sata, sata);
+  write_file("/sys/bus/pci/drivers/uio_pci_generic/remove_id", "8086 2922");
+  err = mmio_vfio_open(&v, smbus);
+  check(err == 0, "the group is viable again once SATA is unbound", "%s", mmio_err_name(err));
+  mmio_vfio_close(v);
+}
+
+/* Booted without an IOMMU: VFIO cannot work, and says so. */
+static void test_no_iommu(void) {
+  mmio_vfio *v = NULL;
+  int err = mmio_vfio_open(&v, edu_bdf);
+  snprintf(spec, sizeof(spec), "vfio:%s/bar0", edu_bdf);
+  check(err == MMIO_ERR_NO_IOMMU && explain_has(spec, err, "intel_iommu=on"),
+        "no IOMMU: VFIO refused and explained", "%s", mmio_err_name(err));
+  mmio_vfio_close(v);
+}
+
 static void test_ivshmem(void) {
   mmio_region regs, mem;
   char s[64];
@@ -333,16 +420,24 @@ static void test_ivshmem(void) {
   mmio_region_release(&mem);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   check(find_device("0x1234", "0x11e8", edu_bdf), "edu device present", "");
+  if (argc > 1 && strcmp(argv[1], "no-iommu") == 0) {
+    test_no_iommu();
+    printf("vm-guest: %d passed, %d failed\n", passed, failed);
+    return failed != 0;
+  }
   check(find_device("0x1af4", "0x1110", ivshmem_bdf), "ivshmem device present", "");
   if (edu_bdf[0] != '\0') {
     test_sysfs_bar();
     test_dev_mem();
     test_uio();
     test_vfio();
+    test_no_permission();
   }
+  test_io_bar();
+  test_group_not_viable();
   if (ivshmem_bdf[0] != '\0') test_ivshmem();
   printf("vm-guest: %d passed, %d failed\n", passed, failed);
   return failed != 0;
