@@ -138,46 +138,34 @@ static int mmio__check_align(mmio_checker *c, int store, unsigned width, size_t 
                       mmio__this_thread());
 }
 
-#define MMIO__CHECKER_OPS(bits)                                              \
-  static int mmio__checker_load##bits(void *ctx, size_t off, uint##bits##_t *out) { \
-    mmio_checker *c = ctx;                                                   \
-    int err = mmio__check_align(c, 0, bits / 8, off);                        \
-    if (err == 0) err = mmio__take(c, 0, bits / 8, off);                     \
-    if (err != 0) return err;                                                \
-    mmio__hold(c);                                                           \
-    err = mmio_try_load##bits(&c->inner, off, out);                          \
-    mmio__give_back(c, 0, off, off + bits / 8);                              \
-    return err;                                                              \
-  }                                                                          \
-  static int mmio__checker_store##bits(void *ctx, size_t off, uint##bits##_t v) { \
-    mmio_checker *c = ctx;                                                   \
-    int err = mmio__check_align(c, 1, bits / 8, off);                        \
-    if (err == 0) err = mmio__take(c, 1, bits / 8, off);                     \
-    if (err != 0) return err;                                                \
-    mmio__hold(c);                                                           \
-    err = mmio_try_store##bits(&c->inner, off, v);                           \
-    mmio__give_back(c, 1, off, off + bits / 8);                              \
-    return err;                                                              \
-  }
-MMIO__CHECKER_OPS(8)
-MMIO__CHECKER_OPS(16)
-MMIO__CHECKER_OPS(32)
-MMIO__CHECKER_OPS(64)
+/* One access: check, take the bytes, hold, access the inner region, give
+ * the bytes back. */
+static int mmio__checker_access(mmio_checker *c, size_t off, unsigned width, int store,
+                                uint64_t *value) {
+  int err = mmio__check_align(c, store, width, off);
+  if (err == 0) err = mmio__take(c, store, width, off);
+  if (err != 0) return err;
+  mmio__hold(c);
+  err = mmio__region_access(&c->inner, off, width, store, value);
+  mmio__give_back(c, store, off, off + width);
+  return err;
+}
+
+static int mmio__checker_backend(void *ctx, size_t off, unsigned width, int store,
+                                 uint64_t *value) {
+  return mmio__checker_access(ctx, off, width, store, value);
+}
 
 static void mmio__checker_unref(void *ctx) {
   mmio_checker *c = ctx;
-  if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1) return;
+  if (!mmio__unref(&c->refs)) return;
   mmio_region_release(&c->inner);
   free(c->state);
   free(c->holder);
   free(c);
 }
 
-static const struct mmio_ops mmio__checker_ops = {
-    mmio__checker_load8,   mmio__checker_load16,  mmio__checker_load32,
-    mmio__checker_load64,  mmio__checker_store8,  mmio__checker_store16,
-    mmio__checker_store32, mmio__checker_store64, mmio__checker_unref,
-};
+MMIO__DEFINE_OPS(mmio__checker_ops, mmio__checker_backend, mmio__checker_unref);
 
 int mmio_checker_create(mmio_checker **out, mmio_region *inner,
                         unsigned mean_hold_ns, uint64_t seed) {
@@ -222,12 +210,8 @@ void mmio_checker_destroy(mmio_checker *c) {
 }
 
 int mmio_checker_region(mmio_checker *c, mmio_region *out) {
-  int err;
-  if (c == NULL || out == NULL) return -EINVAL;
-  atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
-  err = mmio_region_from_ops(out, &mmio__checker_ops, c, c->len);
-  if (err != 0) atomic_fetch_sub_explicit(&c->refs, 1, memory_order_relaxed);
-  return err;
+  if (c == NULL) return -EINVAL;
+  return mmio__ref_region(out, &c->refs, &mmio__checker_ops, c, c->len);
 }
 
 void mmio_checker_on_failure(mmio_checker *c, mmio_fail_fn fn, void *arg) {

@@ -191,37 +191,21 @@ static int mmio__fake_access(mmio_fake *f, size_t off, size_t width, int store,
   return err;
 }
 
-#define MMIO__FAKE_OPS(bits)                                                 \
-  static int mmio__fake_load##bits(void *ctx, size_t off, uint##bits##_t *out) { \
-    uint64_t v = 0;                                                          \
-    int err = mmio__fake_access(ctx, off, bits / 8, 0, &v);                  \
-    if (err == 0) *out = (uint##bits##_t)v;                                  \
-    return err;                                                              \
-  }                                                                          \
-  static int mmio__fake_store##bits(void *ctx, size_t off, uint##bits##_t v) { \
-    uint64_t w = v;                                                          \
-    return mmio__fake_access(ctx, off, bits / 8, 1, &w);                     \
-  }
-MMIO__FAKE_OPS(8)
-MMIO__FAKE_OPS(16)
-MMIO__FAKE_OPS(32)
-MMIO__FAKE_OPS(64)
-
 static void mmio__fake_unref(void *ctx) {
   mmio_fake *f = ctx;
-  if (atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) != 1)
-    return;
+  if (!mmio__unref(&f->refs)) return;
   if (f->flags & MMIO_FAKE_THREADSAFE) pthread_mutex_destroy(&f->lock);
   free(f->regs);
   free(f->mem);
   free(f);
 }
 
-static const struct mmio_ops mmio__fake_ops = {
-    mmio__fake_load8,  mmio__fake_load16,  mmio__fake_load32,
-    mmio__fake_load64, mmio__fake_store8,  mmio__fake_store16,
-    mmio__fake_store32, mmio__fake_store64, mmio__fake_unref,
-};
+static int mmio__fake_backend(void *ctx, size_t off, unsigned width, int store,
+                              uint64_t *val) {
+  return mmio__fake_access(ctx, off, width, store, val);
+}
+
+MMIO__DEFINE_OPS(mmio__fake_ops, mmio__fake_backend, mmio__fake_unref);
 
 int mmio_fake_create(mmio_fake **out, size_t len, unsigned flags) {
   mmio_fake *f;
@@ -303,12 +287,8 @@ int mmio_fake_add_regs(mmio_fake *f, const struct mmio_fake_reg *regs,
 }
 
 int mmio_fake_region(mmio_fake *f, mmio_region *out) {
-  int err;
-  if (f == NULL || out == NULL) return -EINVAL;
-  atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
-  err = mmio_region_from_ops(out, &mmio__fake_ops, f, f->len);
-  if (err != 0) atomic_fetch_sub_explicit(&f->refs, 1, memory_order_relaxed);
-  return err;
+  if (f == NULL) return -EINVAL;
+  return mmio__ref_region(out, &f->refs, &mmio__fake_ops, f, f->len);
 }
 
 void mmio_fake_destroy(mmio_fake *f) {

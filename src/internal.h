@@ -91,6 +91,51 @@ int mmio__err_from_name(const char *name, int *err);
 size_t mmio__page_size(void);
 
 
+/*
+ * Backends written once for every width. fn(ctx, off, width, store, value)
+ * performs one access: a load stores its result in *value, a store takes
+ * *value. MMIO__DEFINE_OPS(name, fn, release) defines `static const struct
+ * mmio_ops name` whose eight functions call fn.
+ */
+#define MMIO__OPS_WIDTH(name, fn, bits)                                      \
+  static int name##_load##bits(void *ctx, size_t off, uint##bits##_t *out) { \
+    uint64_t v = 0;                                                          \
+    int err = fn(ctx, off, bits / 8, 0, &v);                                 \
+    if (err == 0) *out = (uint##bits##_t)v;                                  \
+    return err;                                                              \
+  }                                                                          \
+  static int name##_store##bits(void *ctx, size_t off, uint##bits##_t v) {   \
+    uint64_t w = v;                                                          \
+    return fn(ctx, off, bits / 8, 1, &w);                                    \
+  }
+#define MMIO__DEFINE_OPS(name, fn, release)                                  \
+  MMIO__OPS_WIDTH(name, fn, 8)                                               \
+  MMIO__OPS_WIDTH(name, fn, 16)                                              \
+  MMIO__OPS_WIDTH(name, fn, 32)                                              \
+  MMIO__OPS_WIDTH(name, fn, 64)                                              \
+  static const struct mmio_ops name = {                                      \
+      name##_load8,  name##_load16,  name##_load32,  name##_load64,          \
+      name##_store8, name##_store16, name##_store32, name##_store64,         \
+      release}
+
+/*
+ * One checked access of width bytes through region r, load or store, as
+ * the mmio_try_ accessor of that width would make it. For backends that
+ * forward to an inner region.
+ */
+int mmio__region_access(mmio_region *r, size_t off, unsigned width, int store,
+                        uint64_t *value);
+
+/*
+ * Reference counts of objects that regions keep alive (fakes, mocks,
+ * checkers, VFIO devices). mmio__ref_region takes a reference for a new
+ * region over ops/ctx, and gives it back if the region cannot be made.
+ * mmio__unref drops one and returns 1 when it was the last.
+ */
+int mmio__ref_region(mmio_region *out, atomic_size_t *refs,
+                     const struct mmio_ops *ops, void *ctx, size_t len);
+int mmio__unref(atomic_size_t *refs);
+
 /* sysfs.c: reading sysfs, relative to a root (normally "/sys"). */
 #define MMIO__SYSFS "/sys"
 

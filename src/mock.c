@@ -88,34 +88,19 @@ static int mmio__mock_access(struct mmio_mock *m, int store, unsigned width,
   return 0;
 }
 
-#define MMIO__MOCK_OPS(bits)                                                 \
-  static int mmio__mock_load##bits(void *ctx, size_t off, uint##bits##_t *out) { \
-    uint64_t v = 0;                                                          \
-    int err = mmio__mock_access(ctx, 0, bits / 8, off, &v);                  \
-    if (err == 0) *out = (uint##bits##_t)v;                                  \
-    return err;                                                              \
-  }                                                                          \
-  static int mmio__mock_store##bits(void *ctx, size_t off, uint##bits##_t v) { \
-    uint64_t w = v;                                                          \
-    return mmio__mock_access(ctx, 1, bits / 8, off, &w);                     \
-  }
-MMIO__MOCK_OPS(8)
-MMIO__MOCK_OPS(16)
-MMIO__MOCK_OPS(32)
-MMIO__MOCK_OPS(64)
-
 static void mmio__mock_unref(void *ctx) {
   struct mmio_mock *m = ctx;
-  if (atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) != 1) return;
+  if (!mmio__unref(&m->refs)) return;
   free(m->exp);
   free(m);
 }
 
-static const struct mmio_ops mmio__mock_ops = {
-    mmio__mock_load8,   mmio__mock_load16,  mmio__mock_load32,
-    mmio__mock_load64,  mmio__mock_store8,  mmio__mock_store16,
-    mmio__mock_store32, mmio__mock_store64, mmio__mock_unref,
-};
+static int mmio__mock_backend(void *ctx, size_t off, unsigned width, int store,
+                              uint64_t *value) {
+  return mmio__mock_access(ctx, store, width, off, value);
+}
+
+MMIO__DEFINE_OPS(mmio__mock_ops, mmio__mock_backend, mmio__mock_unref);
 
 int mmio_mock_create(mmio_mock **out, size_t len) {
   struct mmio_mock *m;
@@ -135,12 +120,8 @@ void mmio_mock_destroy(mmio_mock *m) {
 }
 
 int mmio_mock_region(mmio_mock *m, mmio_region *out) {
-  int err;
-  if (m == NULL || out == NULL) return -EINVAL;
-  atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
-  err = mmio_region_from_ops(out, &mmio__mock_ops, m, m->len);
-  if (err != 0) atomic_fetch_sub_explicit(&m->refs, 1, memory_order_relaxed);
-  return err;
+  if (m == NULL) return -EINVAL;
+  return mmio__ref_region(out, &m->refs, &mmio__mock_ops, m, m->len);
 }
 
 void mmio_mock_on_failure(mmio_mock *m, mmio_fail_fn fn, void *arg) {

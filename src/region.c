@@ -239,3 +239,28 @@ void mmio__access_failed(const char *op, const mmio_region *r, size_t off,
   fflush(stderr);
   abort();
 }
+
+int mmio__region_access(mmio_region *r, size_t off, unsigned width, int store,
+                        uint64_t *value) {
+  struct mmio__load_result res;
+  if (store) return mmio__store_slow(r, off, width, *value);
+  res = mmio__load_slow(r, off, width);
+  if (res.err == 0) *value = res.value;
+  return res.err;
+}
+
+int mmio__ref_region(mmio_region *out, atomic_size_t *refs,
+                     const struct mmio_ops *ops, void *ctx, size_t len) {
+  int err;
+  if (out == NULL) return -EINVAL;
+  atomic_fetch_add_explicit(refs, 1, memory_order_relaxed);
+  err = mmio_region_from_ops(out, ops, ctx, len);
+  if (err != 0) atomic_fetch_sub_explicit(refs, 1, memory_order_relaxed);
+  return err;
+}
+
+int mmio__unref(atomic_size_t *refs) {
+  /* acq_rel: everything done through the object happens before whoever
+   * frees it after the last reference goes. */
+  return atomic_fetch_sub_explicit(refs, 1, memory_order_acq_rel) == 1;
+}

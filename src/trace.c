@@ -115,25 +115,15 @@ static void mmio__trace_emit(struct mmio__trace *t, int store, unsigned width,
   }
 }
 
-#define MMIO__TRACE_OPS(bits)                                                \
-  static int mmio__trace_load##bits(void *ctx, size_t off, uint##bits##_t *out) { \
-    struct mmio__trace *t = ctx;                                             \
-    uint##bits##_t v = 0;                                                    \
-    int err = mmio_try_load##bits(&t->inner, off, &v);                       \
-    mmio__trace_emit(t, 0, bits / 8, off, err == 0 ? v : 0, err);            \
-    if (err == 0) *out = v;                                                  \
-    return err;                                                              \
-  }                                                                          \
-  static int mmio__trace_store##bits(void *ctx, size_t off, uint##bits##_t v) { \
-    struct mmio__trace *t = ctx;                                             \
-    int err = mmio_try_store##bits(&t->inner, off, v);                       \
-    mmio__trace_emit(t, 1, bits / 8, off, v, err);                           \
-    return err;                                                              \
-  }
-MMIO__TRACE_OPS(8)
-MMIO__TRACE_OPS(16)
-MMIO__TRACE_OPS(32)
-MMIO__TRACE_OPS(64)
+static int mmio__trace_access(void *ctx, size_t off, unsigned width, int store,
+                              uint64_t *value) {
+  struct mmio__trace *t = ctx;
+  uint64_t v = store ? *value : 0;
+  int err = mmio__region_access(&t->inner, off, width, store, &v);
+  mmio__trace_emit(t, store, width, off, err == 0 || store ? v : 0, err);
+  if (err == 0) *value = v;
+  return err;
+}
 
 static void mmio__trace_release(void *ctx) {
   struct mmio__trace *t = ctx;
@@ -142,11 +132,7 @@ static void mmio__trace_release(void *ctx) {
   free(t);
 }
 
-static const struct mmio_ops mmio__trace_ops = {
-    mmio__trace_load8,   mmio__trace_load16,  mmio__trace_load32,
-    mmio__trace_load64,  mmio__trace_store8,  mmio__trace_store16,
-    mmio__trace_store32, mmio__trace_store64, mmio__trace_release,
-};
+MMIO__DEFINE_OPS(mmio__trace_ops, mmio__trace_access, mmio__trace_release);
 
 static int mmio__trace_new(mmio_region *out, mmio_region *inner,
                            mmio_trace_fn fn, void *arg, FILE *file,

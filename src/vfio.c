@@ -28,7 +28,7 @@ struct mmio_vfio {
 
 static void mmio__vfio_unref(void *ctx) {
   mmio_vfio *v = ctx;
-  if (atomic_fetch_sub_explicit(&v->refs, 1, memory_order_acq_rel) != 1) return;
+  if (!mmio__unref(&v->refs)) return;
   mmio_vfio_irq_disable(v);
   if (v->device >= 0) close(v->device);
   if (v->group >= 0) close(v->group);
@@ -153,27 +153,24 @@ struct mmio__vfio_rw {
   uint64_t base; /* the VFIO region's offset in the device file */
 };
 
-static int mmio__vfio_rw(struct mmio__vfio_rw *c, size_t off, void *buf, size_t w, int store) {
-  ssize_t n = store ? pwrite(c->v->device, buf, w, (off_t)(c->base + off))
-                    : pread(c->v->device, buf, w, (off_t)(c->base + off));
-  if (n == (ssize_t)w) return 0;
-  return n < 0 ? -errno : -EIO;
-}
-
-#define MMIO__VFIO_OPS(bits)                                                 \
-  static int mmio__vfio_load##bits(void *ctx, size_t off, uint##bits##_t *out) { \
-    uint##bits##_t v;                                                        \
-    int err = mmio__vfio_rw(ctx, off, &v, sizeof(v), 0);                     \
-    if (err == 0) *out = v;                                                  \
-    return err;                                                              \
-  }                                                                          \
-  static int mmio__vfio_store##bits(void *ctx, size_t off, uint##bits##_t v) { \
-    return mmio__vfio_rw(ctx, off, &v, sizeof(v), 1);                        \
+/* One access, one pread or pwrite of exactly the width (little-endian,
+ * like the host: VFIO passes the bytes through). */
+static int mmio__vfio_rw(void *ctx, size_t off, unsigned width, int store, uint64_t *value) {
+  struct mmio__vfio_rw *c = ctx;
+  uint8_t buf[8];
+  ssize_t n;
+  unsigned i;
+  if (store)
+    for (i = 0; i < width; i++) buf[i] = (uint8_t)(*value >> (8 * i));
+  n = store ? pwrite(c->v->device, buf, width, (off_t)(c->base + off))
+            : pread(c->v->device, buf, width, (off_t)(c->base + off));
+  if (n != (ssize_t)width) return n < 0 ? -errno : -EIO;
+  if (!store) {
+    *value = 0;
+    for (i = 0; i < width; i++) *value |= (uint64_t)buf[i] << (8 * i);
   }
-MMIO__VFIO_OPS(8)
-MMIO__VFIO_OPS(16)
-MMIO__VFIO_OPS(32)
-MMIO__VFIO_OPS(64)
+  return 0;
+}
 
 static void mmio__vfio_rw_release(void *ctx) {
   struct mmio__vfio_rw *c = ctx;
@@ -181,11 +178,7 @@ static void mmio__vfio_rw_release(void *ctx) {
   free(c);
 }
 
-static const struct mmio_ops mmio__vfio_rw_ops = {
-    mmio__vfio_load8,   mmio__vfio_load16,  mmio__vfio_load32,
-    mmio__vfio_load64,  mmio__vfio_store8,  mmio__vfio_store16,
-    mmio__vfio_store32, mmio__vfio_store64, mmio__vfio_rw_release,
-};
+MMIO__DEFINE_OPS(mmio__vfio_rw_ops, mmio__vfio_rw, mmio__vfio_rw_release);
 
 static int mmio__vfio_rw_region(mmio_vfio *v, mmio_region *out,
                                 const struct vfio_region_info *ri, uint64_t off,
