@@ -178,6 +178,10 @@ int mmio__uio_map_at(const char *sys, const char *dev, mmio_region *out, const c
                      unsigned map, uint64_t offset, size_t size,
                      enum mmio_cache_policy policy, unsigned flags);
 int mmio__vfio_open_at(const char *sys, struct mmio_vfio **out, const char *bdf);
+/* Whether a VFIO region (struct vfio_region_info with its capability chain)
+ * may be mmapped over [off, off + size), page-rounded. */
+struct vfio_region_info;
+int mmio__vfio_can_mmap(const struct vfio_region_info *ri, uint64_t off, size_t size);
 int mmio__explain_at(const char *sys, char *buf, size_t cap, const char *spec, int err);
 
 #endif /* MMIO_INTERNAL_H */

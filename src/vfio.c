@@ -125,7 +125,7 @@ static int mmio__vfio_region_info(mmio_vfio *v, unsigned index,
 }
 
 /* Whether [off, off + size), page-rounded, lies in one mmap-able area. */
-static int mmio__vfio_can_mmap(const struct vfio_region_info *ri, uint64_t off, size_t size) {
+int mmio__vfio_can_mmap(const struct vfio_region_info *ri, uint64_t off, size_t size) {
   const uint64_t ps = mmio__page_size();
   const uint64_t lo = off / ps * ps, hi = (off + size + ps - 1) / ps * ps;
   uint32_t next = (ri->flags & VFIO_REGION_INFO_FLAG_CAPS) ? ri->cap_offset : 0;

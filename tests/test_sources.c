@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/vfio.h>
 
 #include <cmocka.h>
 
@@ -195,6 +196,43 @@ static void vfio_open_says_what_is_missing(void **state) {
   assert_int_equal(mmio__vfio_open_at(root, &v, "nope"), -EINVAL);
 }
 
+/* A region info as the kernel returns it: a sparse-mmap capability with
+ * two areas, leaving a hole (say, an MSI-X table) between them. */
+static void vfio_mmap_honours_sparse_areas(void **state) {
+  const uint64_t ps = (uint64_t)sysconf(_SC_PAGESIZE);
+  struct {
+    struct vfio_region_info info;
+    struct vfio_region_info_cap_sparse_mmap cap;
+    struct vfio_region_sparse_mmap_area areas[2];
+  } ri;
+  (void)state;
+  memset(&ri, 0, sizeof(ri));
+  ri.info.argsz = sizeof(ri);
+  ri.info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+                  VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS;
+  ri.info.size = 8 * ps;
+  ri.info.cap_offset = (uint32_t)offsetof(__typeof__(ri), cap);
+  ri.cap.header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+  ri.cap.nr_areas = 2;
+  ri.areas[0].offset = 0;
+  ri.areas[0].size = 2 * ps;
+  ri.areas[1].offset = 4 * ps;
+  ri.areas[1].size = 4 * ps;
+  assert_true(mmio__vfio_can_mmap(&ri.info, 0, 2 * ps));
+  assert_true(mmio__vfio_can_mmap(&ri.info, 0x10, 0x20));
+  assert_true(mmio__vfio_can_mmap(&ri.info, 4 * ps + 8, 4));
+  /* Page rounding reaches into the hole, or the window spans it. */
+  assert_false(mmio__vfio_can_mmap(&ri.info, 2 * ps - 4, 8));
+  assert_false(mmio__vfio_can_mmap(&ri.info, 2 * ps, 4));
+  assert_false(mmio__vfio_can_mmap(&ri.info, ps, 4 * ps));
+  /* Without the capability the whole region maps; without the flag none. */
+  ri.info.flags &= ~(uint32_t)VFIO_REGION_INFO_FLAG_CAPS;
+  assert_true(mmio__vfio_can_mmap(&ri.info, 2 * ps, 4));
+  assert_false(mmio__vfio_can_mmap(&ri.info, 7 * ps, ps + 1));
+  ri.info.flags &= ~(uint32_t)VFIO_REGION_INFO_FLAG_MMAP;
+  assert_false(mmio__vfio_can_mmap(&ri.info, 0, 4));
+}
+
 static void explain_reads_sysfs_for_the_reason(void **state) {
   char buf[2048];
   (void)state;
@@ -309,6 +347,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(uio_region_starts_at_the_register_block_not_the_page, setup, teardown),
       cmocka_unit_test_setup_teardown(vfio_open_says_what_is_missing, setup, teardown),
       cmocka_unit_test_setup_teardown(explain_reads_sysfs_for_the_reason, setup, teardown),
+      cmocka_unit_test(vfio_mmap_honours_sparse_areas),
       cmocka_unit_test(shm_is_created_at_a_size_and_shared),
       cmocka_unit_test(file_spec_maps_a_window_or_the_rest),
   };

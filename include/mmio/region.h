@@ -76,7 +76,6 @@ struct mmio_region {
 #define MMIO__REGION_READ_ONLY 1u
 
 #if defined(__GNUC__) || defined(__clang__)
-#define MMIO__LIKELY(x) __builtin_expect(!!(x), 1)
 #define MMIO__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define MMIO__NORETURN __attribute__((noreturn, cold))
 #define MMIO__COLD __attribute__((cold))
@@ -88,7 +87,6 @@ struct mmio_region {
 #else
 #define MMIO__COLD
 #define MMIO__INLINE static inline
-#define MMIO__LIKELY(x) (x)
 #define MMIO__UNLIKELY(x) (x)
 #define MMIO__NORETURN _Noreturn
 #endif
