@@ -140,8 +140,9 @@ static int mmio__check_align(mmio_checker *c, int store, unsigned width, size_t 
 
 /* One access: check, take the bytes, hold, access the inner region, give
  * the bytes back. */
-static int mmio__checker_access(mmio_checker *c, size_t off, unsigned width, int store,
+static int mmio__checker_access(void *ctx, size_t off, unsigned width, int store,
                                 uint64_t *value) {
+  mmio_checker *c = ctx;
   int err = mmio__check_align(c, store, width, off);
   if (err == 0) err = mmio__take(c, store, width, off);
   if (err != 0) return err;
@@ -149,11 +150,6 @@ static int mmio__checker_access(mmio_checker *c, size_t off, unsigned width, int
   err = mmio__region_access(&c->inner, off, width, store, value);
   mmio__give_back(c, store, off, off + width);
   return err;
-}
-
-static int mmio__checker_backend(void *ctx, size_t off, unsigned width, int store,
-                                 uint64_t *value) {
-  return mmio__checker_access(ctx, off, width, store, value);
 }
 
 static void mmio__checker_unref(void *ctx) {
@@ -165,7 +161,7 @@ static void mmio__checker_unref(void *ctx) {
   free(c);
 }
 
-MMIO__DEFINE_OPS(mmio__checker_ops, mmio__checker_backend, mmio__checker_unref);
+MMIO__DEFINE_OPS(mmio__checker_ops, mmio__checker_access, mmio__checker_unref);
 
 int mmio_checker_create(mmio_checker **out, mmio_region *inner,
                         unsigned mean_hold_ns, uint64_t seed) {

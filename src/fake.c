@@ -150,8 +150,9 @@ static int mmio__fake_reg_access(mmio_fake *f, struct mmio__fake_reg *rg,
  * split at register boundaries, each part following its register's rules,
  * and the bytes between registers acting as memory (or failing when strict).
  */
-static int mmio__fake_access(mmio_fake *f, size_t off, size_t width, int store,
+static int mmio__fake_access(void *ctx, size_t off, unsigned width, int store,
                              uint64_t *val) {
+  mmio_fake *f = ctx;
   size_t pos = off;
   const size_t end = off + width;
   int err = 0;
@@ -200,12 +201,7 @@ static void mmio__fake_unref(void *ctx) {
   free(f);
 }
 
-static int mmio__fake_backend(void *ctx, size_t off, unsigned width, int store,
-                              uint64_t *val) {
-  return mmio__fake_access(ctx, off, width, store, val);
-}
-
-MMIO__DEFINE_OPS(mmio__fake_ops, mmio__fake_backend, mmio__fake_unref);
+MMIO__DEFINE_OPS(mmio__fake_ops, mmio__fake_access, mmio__fake_unref);
 
 int mmio_fake_create(mmio_fake **out, size_t len, unsigned flags) {
   mmio_fake *f;

@@ -60,8 +60,9 @@ static const char *mmio__describe_expect(char *buf, size_t cap,
   return buf;
 }
 
-static int mmio__mock_access(struct mmio_mock *m, int store, unsigned width,
-                             size_t off, uint64_t *value) {
+static int mmio__mock_access(void *ctx, size_t off, unsigned width, int store,
+                             uint64_t *value) {
+  struct mmio_mock *m = ctx;
   char got[96], want[160];
   const struct mmio__expect *e;
   const uint64_t pos = ++m->accesses;
@@ -95,12 +96,7 @@ static void mmio__mock_unref(void *ctx) {
   free(m);
 }
 
-static int mmio__mock_backend(void *ctx, size_t off, unsigned width, int store,
-                              uint64_t *value) {
-  return mmio__mock_access(ctx, store, width, off, value);
-}
-
-MMIO__DEFINE_OPS(mmio__mock_ops, mmio__mock_backend, mmio__mock_unref);
+MMIO__DEFINE_OPS(mmio__mock_ops, mmio__mock_access, mmio__mock_unref);
 
 int mmio_mock_create(mmio_mock **out, size_t len) {
   struct mmio_mock *m;

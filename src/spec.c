@@ -107,30 +107,39 @@ int mmio__pci_canonical(const char *s, size_t n, char out[13]) {
   return 0;
 }
 
+/*
+ * Parses "<word>N[@OFF][+LEN]" at p (after the device name): "bar0@0x10",
+ * "map1+4k". N must be at most max; what names it in messages.
+ */
+static int mmio__spec_indexed(const char *p, const char *word, unsigned max,
+                              const char *what, struct mmio_spec *out, char *why, size_t cap) {
+  const size_t n = strlen(word);
+  const char *num_end;
+  uint64_t index;
+  if (strncmp(p, word, n) != 0)
+    return mmio__spec_fail(why, cap, "expected %sN after the %s, got '%s'", word, what, p);
+  p += n;
+  num_end = p;
+  while (*num_end >= '0' && *num_end <= '9') num_end++;
+  if (mmio__spec_number(p, num_end, &index) != 0 || index > max)
+    return mmio__spec_fail(why, cap, "%s number must be 0 to %u, got '%.*s'",
+                           strcmp(word, "bar") == 0 ? "BAR" : "UIO map", max,
+                           (int)(num_end - p), p);
+  out->index = (unsigned)index;
+  return mmio__spec_window(num_end, num_end + strlen(num_end), out, why, cap);
+}
+
 /* "BDF/barN[window]" for pci: and vfio:. */
 static int mmio__spec_pci(const char *s, struct mmio_spec *out, char *why, size_t cap) {
   const char *slash = strchr(s, '/');
-  const char *p, *num_end;
-  uint64_t bar;
   if (slash == NULL || mmio__pci_canonical(s, (size_t)(slash - s), out->name) != 0)
     return mmio__spec_fail(why, cap, "'%.*s' is not a PCI address like 0000:00:02.0",
                            (int)(slash != NULL ? slash - s : (ptrdiff_t)strlen(s)), s);
-  p = slash + 1;
-  if (strncmp(p, "bar", 3) != 0)
-    return mmio__spec_fail(why, cap, "expected barN after the PCI address, got '%s'", p);
-  p += 3;
-  num_end = p;
-  while (*num_end >= '0' && *num_end <= '9') num_end++;
-  if (mmio__spec_number(p, num_end, &bar) != 0 || bar > 5)
-    return mmio__spec_fail(why, cap, "BAR number must be 0 to 5, got '%.*s'",
-                           (int)(num_end - p), p);
-  out->index = (unsigned)bar;
-  return mmio__spec_window(num_end, num_end + strlen(num_end), out, why, cap);
+  return mmio__spec_indexed(slash + 1, "bar", 5, "PCI address", out, why, cap);
 }
 
 static int mmio__spec_uio(const char *s, struct mmio_spec *out, char *why, size_t cap) {
   const char *slash = strchr(s, '/');
-  const char *p, *num_end;
   uint64_t n;
   size_t namelen = slash != NULL ? (size_t)(slash - s) : 0;
   if (slash == NULL || namelen < 4 || strncmp(s, "uio", 3) != 0 ||
@@ -139,17 +148,7 @@ static int mmio__spec_uio(const char *s, struct mmio_spec *out, char *why, size_
                            (int)(slash != NULL ? namelen : strlen(s)), s);
   memcpy(out->name, s, namelen);
   out->name[namelen] = '\0';
-  p = slash + 1;
-  if (strncmp(p, "map", 3) != 0)
-    return mmio__spec_fail(why, cap, "expected mapN after the UIO device, got '%s'", p);
-  p += 3;
-  num_end = p;
-  while (*num_end >= '0' && *num_end <= '9') num_end++;
-  if (mmio__spec_number(p, num_end, &n) != 0 || n > 4)
-    return mmio__spec_fail(why, cap, "UIO map number must be 0 to 4, got '%.*s'",
-                           (int)(num_end - p), p);
-  out->index = (unsigned)n;
-  return mmio__spec_window(num_end, num_end + strlen(num_end), out, why, cap);
+  return mmio__spec_indexed(slash + 1, "map", 4, "UIO device", out, why, cap);
 }
 
 static int mmio__spec_phys(const char *s, struct mmio_spec *out, char *why, size_t cap) {

@@ -13,6 +13,20 @@
 
 #include <mmio/mmio.h>
 
+char test_last_failure[1024];
+int test_failures;
+
+void test_record_failure(void *arg, const char *message) {
+  (void)arg;
+  test_failures++;
+  snprintf(test_last_failure, sizeof(test_last_failure), "%s", message);
+}
+
+void test_reset_failures(void) {
+  test_failures = 0;
+  test_last_failure[0] = '\0';
+}
+
 int test_try_access(struct mmio_region *r, size_t off, size_t width, int store) {
   uint8_t v8;
   uint16_t v16;

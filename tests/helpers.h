@@ -17,6 +17,15 @@ struct mmio_region;
  */
 int test_try_access(struct mmio_region *r, size_t off, size_t width, int store);
 
+/*
+ * A failure handler for the test doubles (mmio/testing.h) that counts
+ * failures and keeps the last message, so that tests can assert on it.
+ */
+extern char test_last_failure[1024];
+extern int test_failures;
+void test_record_failure(void *arg, const char *message);
+void test_reset_failures(void);
+
 /* Number of open file descriptors of this process. */
 int test_count_fds(void);
 

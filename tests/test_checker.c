@@ -88,6 +88,13 @@ static void *work(void *arg) {
   return NULL;
 }
 
+/* Starts one thread per worker and waits for all of them. */
+static void run_workers(struct worker *w, int n) {
+  int i;
+  for (i = 0; i < n; i++) assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
+  for (i = 0; i < n; i++) pthread_join(w[i].tid, NULL);
+}
+
 static void split_regions_hammered_from_many_threads_pass(void **state) {
   mmio_checker *c = make_checker(mem, NTHREADS * PIECE);
   struct worker w[NTHREADS];
@@ -102,8 +109,7 @@ static void split_regions_hammered_from_many_threads_pass(void **state) {
     w[i].shared_off = -1;
     w[i].iterations = 3000;
   }
-  for (i = 0; i < NTHREADS; i++) assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
-  for (i = 0; i < NTHREADS; i++) pthread_join(w[i].tid, NULL);
+  run_workers(w, NTHREADS);
   if (mmio_checker_violations(c) != 0) fail_msg("unexpected violation: %s", last_msg);
   for (i = 0; i < NTHREADS; i++) mmio_region_release(&parts[i]);
   mmio_region_release(&whole);
@@ -123,8 +129,7 @@ static void concurrent_loads_of_one_region_pass(void **state) {
     w[i].loads_only = 1;
     w[i].iterations = 3000;
   }
-  for (i = 0; i < 2; i++) assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
-  for (i = 0; i < 2; i++) pthread_join(w[i].tid, NULL);
+  run_workers(w, 2);
   assert_int_equal(mmio_checker_violations(c), 0);
   mmio_region_release(&shared);
   mmio_checker_destroy(c);
@@ -146,8 +151,7 @@ static void shared_unsplit_region_is_caught_every_time(void **state) {
       w[i].loads_only = 0;
       w[i].iterations = 20000;
     }
-    for (i = 0; i < 2; i++) assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
-    for (i = 0; i < 2; i++) pthread_join(w[i].tid, NULL);
+    run_workers(w, 2);
     if (mmio_checker_violations(c) == 0) fail_msg("round %d: the race was not caught", round);
     assert_non_null(strstr(last_msg, "checker: 32-bit store at 0x10 by thread "));
     assert_non_null(strstr(last_msg, " overlaps 32-bit store at 0x10 by thread "));
@@ -169,8 +173,7 @@ static void store_racing_a_load_names_both(void **state) {
     w[i].loads_only = i;
     w[i].iterations = 20000;
   }
-  for (i = 0; i < 2; i++) assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
-  for (i = 0; i < 2; i++) pthread_join(w[i].tid, NULL);
+  run_workers(w, 2);
   assert_true(mmio_checker_violations(c) > 0);
   assert_non_null(strstr(last_msg, "32-bit load at 0x8"));
   assert_non_null(strstr(last_msg, "32-bit store at 0x8"));

@@ -18,14 +18,6 @@
 
 #include "helpers.h"
 
-/* Failure handler that records the last message and lets the access fail. */
-static char last_msg[1024];
-static int failures;
-static void record(void *arg, const char *msg) {
-  (void)arg;
-  failures++;
-  snprintf(last_msg, sizeof(last_msg), "%s", msg);
-}
 
 enum { ID = 0x00, CTRL = 0x04, IRQ = 0x08, SET = 0x0c, DATA = 0x10, CMD = 0x18, STATUS = 0x1c };
 
@@ -67,9 +59,8 @@ static int setup(void **state) {
   mmio_fake *f;
   assert_int_equal(mmio_fake_create(&f, 0x40, MMIO_FAKE_STRICT), 0);
   assert_int_equal(mmio_fake_add_regs(f, regs, sizeof(regs) / sizeof(regs[0])), 0);
-  mmio_fake_on_failure(f, record, NULL);
-  failures = 0;
-  last_msg[0] = '\0';
+  mmio_fake_on_failure(f, test_record_failure, NULL);
+  test_reset_failures();
   started_with = 0;
   status_reads_to_done = 0;
   *state = f;
@@ -114,7 +105,7 @@ static void bit_rules_apply_to_writes_and_reads(void **state) {
   mmio_fake_poke32(f, IRQ, 0x1200);
   assert_int_equal(mmio_load32(&r, IRQ), 0x1200);
   assert_int_equal(mmio_load32(&r, IRQ), 0);
-  assert_int_equal(failures, 0);
+  assert_int_equal(test_failures, 0);
   mmio_region_release(&r);
 }
 
@@ -126,17 +117,17 @@ static void width_rule_rejects_other_widths_with_a_clear_message(void **state) {
   assert_int_equal(mmio_fake_region(f, &r), 0);
   assert_int_equal(mmio_try_load8(&r, ID + 1, &v8), MMIO_ERR_REJECTED);
   assert_int_equal(v8, 0x77);
-  assert_string_equal(last_msg,
+  assert_string_equal(test_last_failure,
                       "fake: 8-bit load at 0x1 touches register ID (at 0x0, 32-bit), "
                       "which accepts only 32-bit accesses");
   assert_int_equal(mmio_try_store16(&r, CMD, 1), MMIO_ERR_REJECTED);
-  assert_non_null(strstr(last_msg, "16-bit store at 0x18"));
-  assert_non_null(strstr(last_msg, "CMD"));
+  assert_non_null(strstr(test_last_failure, "16-bit store at 0x18"));
+  assert_non_null(strstr(test_last_failure, "CMD"));
   assert_int_equal(mmio_fake_writes(f, CMD), 0); /* never reached the register */
   /* CTRL accepts 8 and 32. */
   assert_int_equal(mmio_try_load16(&r, CTRL, &v16), MMIO_ERR_REJECTED);
-  assert_non_null(strstr(last_msg, "accepts only 8/32-bit accesses"));
-  assert_int_equal(failures, 3);
+  assert_non_null(strstr(test_last_failure, "accepts only 8/32-bit accesses"));
+  assert_int_equal(test_failures, 3);
   mmio_region_release(&r);
 }
 
@@ -156,7 +147,7 @@ static void narrower_access_touches_only_its_bytes(void **state) {
   mmio_store32(&r, DATA + 4, 0x33333333u);
   assert_true(mmio_fake_peek64(f, DATA) == 0x3333333322222222ull);
   assert_int_equal(mmio_load32(&r, DATA), 0x22222222u);
-  assert_int_equal(failures, 0);
+  assert_int_equal(test_failures, 0);
   mmio_region_release(&r);
 }
 
@@ -202,7 +193,7 @@ static void strict_fake_rejects_undeclared_bytes(void **state) {
   uint32_t v;
   assert_int_equal(mmio_fake_region(f, &r), 0);
   assert_int_equal(mmio_try_load32(&r, 0x30, &v), MMIO_ERR_REJECTED);
-  assert_string_equal(last_msg, "fake: 32-bit load at 0x30 touches 0x30, which no register "
+  assert_string_equal(test_last_failure, "fake: 32-bit load at 0x30 touches 0x30, which no register "
                                 "covers (strict fake)");
   assert_int_equal(mmio_try_store8(&r, 0x3f, 1), MMIO_ERR_REJECTED);
   assert_int_equal(mmio_fake_peek8(f, 0x3f), 0);
@@ -237,7 +228,7 @@ static void peek_and_poke_are_not_device_accesses(void **state) {
   assert_int_equal(mmio_fake_reads(f, ID), 0);
   assert_int_equal(mmio_fake_writes(f, CMD), 0);
   assert_int_equal(mmio_fake_peek8(f, 0x40), 0);
-  assert_non_null(strstr(last_msg, "outside the fake"));
+  assert_non_null(strstr(test_last_failure, "outside the fake"));
   mmio_fake_reset(f);
   assert_int_equal(mmio_fake_peek32(f, ID), 0xfeed0001u);
   assert_int_equal(mmio_fake_peek32(f, CMD), 0);

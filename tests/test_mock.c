@@ -17,13 +17,6 @@
 
 #include "helpers.h"
 
-static char last_msg[1024];
-static int failures;
-static void record(void *arg, const char *msg) {
-  (void)arg;
-  failures++;
-  snprintf(last_msg, sizeof(last_msg), "%s", msg);
-}
 
 struct fixture {
   mmio_mock *m;
@@ -33,10 +26,9 @@ struct fixture {
 static int setup(void **state) {
   static struct fixture fx;
   assert_int_equal(mmio_mock_create(&fx.m, 0x100), 0);
-  mmio_mock_on_failure(fx.m, record, NULL);
+  mmio_mock_on_failure(fx.m, test_record_failure, NULL);
   assert_int_equal(mmio_mock_region(fx.m, &fx.r), 0);
-  failures = 0;
-  last_msg[0] = '\0';
+  test_reset_failures();
   *state = &fx;
   return 0;
 }
@@ -64,7 +56,7 @@ static void met_sequence_returns_values_and_verifies(void **state) {
   assert_true(v64 == 0x1122334455667788ull);
   mmio_store8(&fx->r, 0x21, 0xab);
   assert_int_equal(mmio_mock_verify(fx->m), 0);
-  assert_int_equal(failures, 0);
+  assert_int_equal(test_failures, 0);
 }
 
 static void width_mismatch_fails_with_both_accesses_and_position(void **state) {
@@ -73,10 +65,10 @@ static void width_mismatch_fails_with_both_accesses_and_position(void **state) {
   assert_int_equal(mmio_mock_expect_store(fx->m, 4, 0x04, 1), 0);
   assert_int_equal(mmio_load32(&fx->r, 0), 7);
   assert_int_equal(mmio_try_store8(&fx->r, 0x04, 1), MMIO_ERR_REJECTED);
-  assert_string_equal(last_msg, "mock: access #2 was a 8-bit store of 0x01 at 0x4; "
+  assert_string_equal(test_last_failure, "mock: access #2 was a 8-bit store of 0x01 at 0x4; "
                                 "expected #2: a 32-bit store of 0x00000001 at 0x4");
   assert_int_equal(mmio_mock_verify(fx->m), MMIO_ERR_REJECTED);
-  assert_int_equal(failures, 1); /* verify does not report it twice */
+  assert_int_equal(test_failures, 1); /* verify does not report it twice */
 }
 
 static void wrong_value_offset_or_direction_fails(void **state) {
@@ -84,22 +76,22 @@ static void wrong_value_offset_or_direction_fails(void **state) {
   uint32_t v = 0x55;
   assert_int_equal(mmio_mock_expect_store(fx->m, 4, 0x08, 0x10), 0);
   assert_int_equal(mmio_try_store32(&fx->r, 0x08, 0x11), MMIO_ERR_REJECTED);
-  assert_string_equal(last_msg, "mock: access #1 was a 32-bit store of 0x00000011 at 0x8; "
+  assert_string_equal(test_last_failure, "mock: access #1 was a 32-bit store of 0x00000011 at 0x8; "
                                 "expected #1: a 32-bit store of 0x00000010 at 0x8");
   assert_int_equal(mmio_try_store32(&fx->r, 0x0c, 0x10), MMIO_ERR_REJECTED);
-  assert_non_null(strstr(last_msg, "access #2 was a 32-bit store of 0x00000010 at 0xc"));
+  assert_non_null(strstr(test_last_failure, "access #2 was a 32-bit store of 0x00000010 at 0xc"));
   assert_int_equal(mmio_try_load32(&fx->r, 0x08, &v), MMIO_ERR_REJECTED);
-  assert_string_equal(last_msg, "mock: access #3 was a 32-bit load at 0x8; "
+  assert_string_equal(test_last_failure, "mock: access #3 was a 32-bit load at 0x8; "
                                 "expected #1: a 32-bit store of 0x00000010 at 0x8");
   assert_int_equal(v, 0x55); /* a failed load writes nothing */
-  assert_int_equal(failures, 3);
+  assert_int_equal(test_failures, 3);
 }
 
 static void masked_store_shows_its_mask(void **state) {
   struct fixture *fx = *state;
   assert_int_equal(mmio_mock_expect_store_masked(fx->m, 4, 0x0, 0x100, 0xf00), 0);
   assert_int_equal(mmio_try_store32(&fx->r, 0x0, 0x200), MMIO_ERR_REJECTED);
-  assert_non_null(strstr(last_msg, "expected #1: a 32-bit store of 0x00000100 at 0x0 under "
+  assert_non_null(strstr(test_last_failure, "expected #1: a 32-bit store of 0x00000100 at 0x0 under "
                                    "mask 0x00000f00"));
 }
 
@@ -109,7 +101,7 @@ static void access_after_the_last_expectation_fails(void **state) {
   assert_int_equal(mmio_mock_expect_no_more(fx->m), 0);
   assert_int_equal(mmio_load32(&fx->r, 0), 1);
   assert_int_equal(mmio_try_store32(&fx->r, 0x40, 9), MMIO_ERR_REJECTED);
-  assert_string_equal(last_msg, "mock: access #2 was a 32-bit store of 0x00000009 at 0x40; "
+  assert_string_equal(test_last_failure, "mock: access #2 was a 32-bit store of 0x00000009 at 0x40; "
                                 "no more accesses were expected (1 expected in all)");
   /* Sealed: the test cannot add to a sequence it declared complete. */
   assert_int_equal(mmio_mock_expect_load(fx->m, 4, 0x0, 1), -EINVAL);
@@ -122,7 +114,7 @@ static void unmet_expectations_fail_verify(void **state) {
   assert_int_equal(mmio_mock_expect_load(fx->m, 2, 0x6, 0xbeef), 0);
   mmio_store32(&fx->r, 0, 1);
   assert_int_equal(mmio_mock_verify(fx->m), MMIO_ERR_REJECTED);
-  assert_string_equal(last_msg, "mock: 2 expected accesses did not happen; next was #2: "
+  assert_string_equal(test_last_failure, "mock: 2 expected accesses did not happen; next was #2: "
                                 "a 16-bit load at 0x6 (returning 0xbeef)");
 }
 
