@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <mmio/map.h>
 #include <mmio/mmio.h>
 #include <mmio/open.h>
 #include <mmio/uio.h>
@@ -199,6 +200,37 @@ static void test_sysfs_bar(void) {
   check(mmio_try_store32(&r, SIZE_MAX - 3, 0) == MMIO_ERR_OUT_OF_RANGE, "wrapping offset refused", "");
   check(mmio_load32(&r, EDU_REG_LIVENESS) == ~0x0f0f0f0fu, "refused accesses left the device untouched", "");
   drive_edu("sysfs BAR", &r, NULL, NULL);
+}
+
+/* mmio_map on descriptors the caller opened: the memory type is told from
+ * the object itself (a sysfs resource file, /dev/mem with or without
+ * O_SYNC) and a request it cannot meet is refused. */
+static void test_map_probes_the_object(void) {
+  char path[128];
+  mmio_region r;
+  int fd, err;
+  snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", edu_bdf);
+  fd = open(path, O_RDWR | O_CLOEXEC);
+  err = mmio_map(&r, fd, 0, 0x100, MMIO_CACHE_UNCACHED_DEVICE, 0);
+  check(err == 0 && mmio_load32(&r, 0) == 0x010000edu, "mmio_map: sysfs resource is uncached device memory",
+        "%s", mmio_err_name(err));
+  mmio_region_release(&r);
+  err = mmio_map(&r, fd, 0, 0x100, MMIO_CACHE_CACHED, 0);
+  check(err == MMIO_ERR_CACHE_POLICY, "mmio_map: cached refused on a sysfs resource", "%s", mmio_err_name(err));
+  err = mmio_map(&r, fd, EDU_BAR_SIZE - 4, 8, MMIO_CACHE_DEFAULT, 0);
+  check(err == MMIO_ERR_OUT_OF_RANGE, "mmio_map: range past the BAR refused", "%s", mmio_err_name(err));
+  close(fd);
+  fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
+  err = mmio_map(&r, fd, bar_start(edu_bdf, 0), 0x100, MMIO_CACHE_UNCACHED_DEVICE, 0);
+  check(err == 0 && mmio_load32(&r, 0) == 0x010000edu, "mmio_map: /dev/mem with O_SYNC is uncached",
+        "%s", mmio_err_name(err));
+  mmio_region_release(&r);
+  close(fd);
+  fd = open("/dev/mem", O_RDWR | O_CLOEXEC);
+  err = mmio_map(&r, fd, bar_start(edu_bdf, 0), 0x100, MMIO_CACHE_UNCACHED_DEVICE, 0);
+  check(err == MMIO_ERR_CACHE_POLICY, "mmio_map: /dev/mem without O_SYNC promises nothing", "%s",
+        mmio_err_name(err));
+  close(fd);
 }
 
 static void test_dev_mem(void) {
@@ -431,6 +463,7 @@ int main(int argc, char **argv) {
   check(find_device("0x1af4", "0x1110", ivshmem_bdf), "ivshmem device present", "");
   if (edu_bdf[0] != '\0') {
     test_sysfs_bar();
+    test_map_probes_the_object();
     test_dev_mem();
     test_uio();
     test_vfio();

@@ -97,6 +97,6 @@ boot no-iommu intel_iommu=off mmio.scenario=no-iommu
 "$work/vm-host" check "$shm" >/dev/null 2>&1 || true
 
 # A run that checked less than it should have is a failure too.
-[ "$total_fail" -eq 0 ] && [ "$total_pass" -ge 70 ] || status=1
+[ "$total_fail" -eq 0 ] && [ "$total_pass" -ge 78 ] || status=1
 echo "vm: $total_pass passed, $total_fail failed"
 exit $status
