@@ -200,37 +200,38 @@ static void vfio_open_says_what_is_missing(void **state) {
  * two areas, leaving a hole (say, an MSI-X table) between them. */
 static void vfio_mmap_honours_sparse_areas(void **state) {
   const uint64_t ps = (uint64_t)sysconf(_SC_PAGESIZE);
-  struct {
-    struct vfio_region_info info;
-    struct vfio_region_info_cap_sparse_mmap cap;
-    struct vfio_region_sparse_mmap_area areas[2];
-  } ri;
+  _Alignas(8) unsigned char buf[sizeof(struct vfio_region_info) +
+                                sizeof(struct vfio_region_info_cap_sparse_mmap) +
+                                2 * sizeof(struct vfio_region_sparse_mmap_area)];
+  struct vfio_region_info *info = (struct vfio_region_info *)buf;
+  struct vfio_region_info_cap_sparse_mmap *cap =
+      (struct vfio_region_info_cap_sparse_mmap *)(buf + sizeof(*info));
   (void)state;
-  memset(&ri, 0, sizeof(ri));
-  ri.info.argsz = sizeof(ri);
-  ri.info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
-                  VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS;
-  ri.info.size = 8 * ps;
-  ri.info.cap_offset = (uint32_t)offsetof(__typeof__(ri), cap);
-  ri.cap.header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
-  ri.cap.nr_areas = 2;
-  ri.areas[0].offset = 0;
-  ri.areas[0].size = 2 * ps;
-  ri.areas[1].offset = 4 * ps;
-  ri.areas[1].size = 4 * ps;
-  assert_true(mmio__vfio_can_mmap(&ri.info, 0, 2 * ps));
-  assert_true(mmio__vfio_can_mmap(&ri.info, 0x10, 0x20));
-  assert_true(mmio__vfio_can_mmap(&ri.info, 4 * ps + 8, 4));
+  memset(buf, 0, sizeof(buf));
+  info->argsz = sizeof(buf);
+  info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+                VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS;
+  info->size = 8 * ps;
+  info->cap_offset = sizeof(*info);
+  cap->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+  cap->nr_areas = 2;
+  cap->areas[0].offset = 0;
+  cap->areas[0].size = 2 * ps;
+  cap->areas[1].offset = 4 * ps;
+  cap->areas[1].size = 4 * ps;
+  assert_true(mmio__vfio_can_mmap(info, 0, 2 * ps));
+  assert_true(mmio__vfio_can_mmap(info, 0x10, 0x20));
+  assert_true(mmio__vfio_can_mmap(info, 4 * ps + 8, 4));
   /* Page rounding reaches into the hole, or the window spans it. */
-  assert_false(mmio__vfio_can_mmap(&ri.info, 2 * ps - 4, 8));
-  assert_false(mmio__vfio_can_mmap(&ri.info, 2 * ps, 4));
-  assert_false(mmio__vfio_can_mmap(&ri.info, ps, 4 * ps));
+  assert_false(mmio__vfio_can_mmap(info, 2 * ps - 4, 8));
+  assert_false(mmio__vfio_can_mmap(info, 2 * ps, 4));
+  assert_false(mmio__vfio_can_mmap(info, ps, 4 * ps));
   /* Without the capability the whole region maps; without the flag none. */
-  ri.info.flags &= ~(uint32_t)VFIO_REGION_INFO_FLAG_CAPS;
-  assert_true(mmio__vfio_can_mmap(&ri.info, 2 * ps, 4));
-  assert_false(mmio__vfio_can_mmap(&ri.info, 7 * ps, ps + 1));
-  ri.info.flags &= ~(uint32_t)VFIO_REGION_INFO_FLAG_MMAP;
-  assert_false(mmio__vfio_can_mmap(&ri.info, 0, 4));
+  info->flags &= ~(uint32_t)VFIO_REGION_INFO_FLAG_CAPS;
+  assert_true(mmio__vfio_can_mmap(info, 2 * ps, 4));
+  assert_false(mmio__vfio_can_mmap(info, 7 * ps, ps + 1));
+  info->flags &= ~(uint32_t)VFIO_REGION_INFO_FLAG_MMAP;
+  assert_false(mmio__vfio_can_mmap(info, 0, 4));
 }
 
 static void explain_reads_sysfs_for_the_reason(void **state) {
