@@ -447,6 +447,14 @@ static void test_ivshmem(void) {
   if (err != 0) return;
   for (i = 0; i < 256; i++) ok &= mmio_load32(&mem, i * 4) == 0x40570000u + i;
   check(ok, "guest reads what the host wrote", "");
+  {
+    /* BAR2 is prefetchable, so it also has resource2_wc. */
+    mmio_region wc;
+    err = mmio_open(&wc, s, MMIO_CACHE_WRITE_COMBINING, 0);
+    check(err == 0 && mmio_load32(&wc, 4) == 0x40570001u,
+          "prefetchable BAR maps write-combining through resource2_wc", "%s", mmio_err_name(err));
+    mmio_region_release(&wc);
+  }
   for (i = 0; i < 256; i++) mmio_store32(&mem, 0x1000 + i * 4, 0x6e570000u + i);
   mmio_barrier_write();
   mmio_region_release(&mem);
