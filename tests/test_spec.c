@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -118,12 +119,58 @@ static void explain_shows_the_expected_forms(void **state) {
   assert_int_equal(strlen(buf), 7);
 }
 
+/* Mutations of valid specs and random bytes: the parser answers 0 or
+ * MMIO_ERR_BAD_SPEC, never reads past the string (ASan watches in the
+ * sanitizer run), and what it accepts is self-consistent. */
+static void arbitrary_input_is_accepted_or_refused_cleanly(void **state) {
+  static const char *const seeds[] = {
+      "pci:0000:00:03.0/bar2@0x100+0x40", "vfio:00:1f.7/bar5+4k", "uio:uio12/map1@16",
+      "phys:0xfea00000+0x1000", "shm:ivshmem+1M", "file:/tmp/a@0x10+2G"};
+  static const char alphabet[] = "pcivfouhysmle:/@+0x1239abfkMG.-_ ";
+  unsigned seed = 12345;
+  int i;
+  (void)state;
+  for (i = 0; i < 200000; i++) {
+    char text[64], why[256];
+    struct mmio_spec s;
+    size_t len, k;
+    int err;
+    if (i % 2 == 0) {
+      snprintf(text, sizeof(text), "%s", seeds[(unsigned)i / 2 % 6]);
+      len = strlen(text);
+      for (k = 0; k < 1 + (unsigned)i % 4; k++) {
+        seed = seed * 1103515245u + 12345u;
+        text[(seed >> 8) % len] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+      }
+      seed = seed * 1103515245u + 12345u;
+      text[(seed >> 8) % (len + 1)] = '\0'; /* and sometimes cut short */
+    } else {
+      seed = seed * 1103515245u + 12345u;
+      len = (seed >> 8) % (sizeof(text) - 1);
+      for (k = 0; k < len; k++) {
+        seed = seed * 1103515245u + 12345u;
+        text[k] = (char)(1 + (seed >> 16) % 255);
+      }
+      text[len] = '\0';
+    }
+    err = mmio_spec_parse(text, &s, why, sizeof(why));
+    if (err == 0) {
+      assert_true(s.source >= MMIO_SOURCE_PCI && s.source <= MMIO_SOURCE_FILE);
+      assert_true(memchr(s.name, '\0', sizeof(s.name)) != NULL);
+      assert_true(s.index <= 5);
+    } else if (err != MMIO_ERR_BAD_SPEC || why[0] == '\0') {
+      fail_msg("'%s': %d '%s'", text, err, why);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_form_parses),
       cmocka_unit_test(malformed_specs_say_what_is_wrong),
       cmocka_unit_test(open_refuses_a_bad_spec_before_touching_anything),
       cmocka_unit_test(explain_shows_the_expected_forms),
+      cmocka_unit_test(arbitrary_input_is_accepted_or_refused_cleanly),
   };
   return cmocka_run_group_tests_name("spec", tests, NULL, NULL);
 }
