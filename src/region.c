@@ -110,6 +110,7 @@ int mmio_try_split_off(mmio_region *r, size_t mid, mmio_region *lhs) {
 }
 
 void mmio_region_move(mmio_region *dst, mmio_region *src) {
+  if (dst == NULL || src == NULL || dst == src) return;
   *dst = *src;
   *src = mmio__empty_region;
 }

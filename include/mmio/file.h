@@ -31,8 +31,9 @@ MMIO_API int mmio_shm_map(mmio_region *out, const char *name, size_t size,
                           unsigned flags);
 
 /*
- * Maps size bytes (0: to the end) of the file at path, starting offset
- * bytes into it, with mmio_map()'s rules.
+ * Maps size bytes of the file at path, starting offset bytes into it, with
+ * mmio_map()'s rules. size 0 means "to the end of the file", which only a
+ * regular file has: for a device node give the size (-EINVAL otherwise).
  */
 MMIO_API int mmio_file_map(mmio_region *out, const char *path, uint64_t offset,
                            size_t size, enum mmio_cache_policy policy,

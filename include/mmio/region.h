@@ -208,7 +208,8 @@ MMIO_API int mmio_try_split_off(mmio_region *r, size_t mid, mmio_region *lhs);
 
 /*
  * Moves the region *src to *dst and leaves *src empty. *dst must be empty
- * (zeroed or released). Use it instead of assigning the struct.
+ * (zeroed or released). Use it instead of assigning the struct. Does
+ * nothing when either is NULL or both are the same region.
  */
 MMIO_API void mmio_region_move(mmio_region *dst, mmio_region *src);
 
