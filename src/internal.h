@@ -57,6 +57,13 @@ struct mmio__object {
  */
 int mmio__object_probe(int fd, int want_policy, struct mmio__object *obj);
 
+/*
+ * Returns 1 when policy is a valid enum mmio_cache_policy and flags holds
+ * only MMIO_MAP_READ_ONLY and the bits in extra (a source's own flags).
+ * Every mapping entry point checks this before it opens anything.
+ */
+int mmio__map_args_ok(enum mmio_cache_policy policy, unsigned flags, unsigned extra);
+
 /* Returns 1 when an object giving have may serve a request for want. */
 int mmio__policy_allowed(enum mmio_cache_policy have,
                          enum mmio_cache_policy want);

@@ -114,6 +114,11 @@ int mmio__object_probe(int fd, int want_policy, struct mmio__object *obj) {
   return 0;
 }
 
+int mmio__map_args_ok(enum mmio_cache_policy policy, unsigned flags, unsigned extra) {
+  return (flags & ~(MMIO_MAP_READ_ONLY | extra)) == 0 && policy >= MMIO_CACHE_DEFAULT &&
+         policy <= MMIO_CACHE_WRITE_COMBINING;
+}
+
 int mmio__policy_allowed(enum mmio_cache_policy have,
                          enum mmio_cache_policy want) {
   if (want == MMIO_CACHE_DEFAULT || want == have) return 1;
@@ -143,9 +148,7 @@ int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
 
   if (out == NULL) return -EINVAL;
   mmio__region_init(out, 0, 0, NULL, NULL, NULL);
-  if ((flags & ~MMIO_MAP_READ_ONLY) != 0 || size == 0 ||
-      policy < MMIO_CACHE_DEFAULT || policy > MMIO_CACHE_WRITE_COMBINING)
-    return -EINVAL;
+  if (!mmio__map_args_ok(policy, flags, 0) || size == 0) return -EINVAL;
   if (size > PTRDIFF_MAX || offset > UINT64_MAX - size)
     return MMIO_ERR_OUT_OF_RANGE;
   /* The caller's range, not the page-rounded one: a 256-byte BAR's

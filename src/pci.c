@@ -26,8 +26,7 @@ int mmio__pci_map_at(const char *sys, mmio_region *out, const char *bdf_in,
   if (out == NULL) return -EINVAL;
   mmio__region_init(out, 0, 0, NULL, NULL, NULL);
   if (bdf_in == NULL || mmio__pci_canonical(bdf_in, strlen(bdf_in), bdf) != 0 || bar > 5 ||
-      (flags & ~MMIO_MAP_READ_ONLY) != 0 || policy < MMIO_CACHE_DEFAULT ||
-      policy > MMIO_CACHE_WRITE_COMBINING)
+      !mmio__map_args_ok(policy, flags, 0))
     return -EINVAL;
   if (policy == MMIO_CACHE_CACHED) return MMIO_ERR_CACHE_POLICY;
   if (mmio__pci_exists(sys, bdf) != 0) return -ENODEV;

@@ -15,8 +15,7 @@ int mmio_phys_map(mmio_region *out, uint64_t addr, size_t size,
   int fd, err;
   if (out == NULL) return -EINVAL;
   mmio__region_init(out, 0, 0, NULL, NULL, NULL);
-  if (size == 0 || (flags & ~MMIO_MAP_READ_ONLY) != 0 || policy < MMIO_CACHE_DEFAULT ||
-      policy > MMIO_CACHE_WRITE_COMBINING)
+  if (size == 0 || !mmio__map_args_ok(policy, flags, 0))
     return -EINVAL;
   if (addr > UINT64_MAX - size) return MMIO_ERR_OUT_OF_RANGE;
   /* O_SYNC is what makes the kernel map any range uncached. */

@@ -41,8 +41,7 @@ int mmio__uio_map_at(const char *sys, const char *dev, mmio_region *out, const c
 
   if (out == NULL) return -EINVAL;
   mmio__region_init(out, 0, 0, NULL, NULL, NULL);
-  if (!mmio__uio_name_ok(uio) || map > 4 || (flags & ~MMIO_MAP_READ_ONLY) != 0 ||
-      policy < MMIO_CACHE_DEFAULT || policy > MMIO_CACHE_WRITE_COMBINING)
+  if (!mmio__uio_name_ok(uio) || map > 4 || !mmio__map_args_ok(policy, flags, 0))
     return -EINVAL;
   snprintf(dir, sizeof(dir), "%s/class/uio/%s", sys, uio);
   if (access(dir, F_OK) != 0) return -ENODEV;

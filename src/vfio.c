@@ -214,8 +214,7 @@ int mmio_vfio_map(mmio_vfio *v, mmio_region *out, unsigned bar, uint64_t offset,
   int err;
   if (out == NULL) return -EINVAL;
   mmio__region_init(out, 0, 0, NULL, NULL, NULL);
-  if (v == NULL || bar > 5 || (flags & ~(MMIO_MAP_READ_ONLY | MMIO_VFIO_NO_MMAP)) != 0 ||
-      policy < MMIO_CACHE_DEFAULT || policy > MMIO_CACHE_WRITE_COMBINING)
+  if (v == NULL || bar > 5 || !mmio__map_args_ok(policy, flags, MMIO_VFIO_NO_MMAP))
     return -EINVAL;
   if (!mmio__policy_allowed(obj.policy, policy)) return MMIO_ERR_CACHE_POLICY;
   err = mmio__vfio_region_info(v, VFIO_PCI_BAR0_REGION_INDEX + bar, &ri);
