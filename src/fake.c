@@ -337,22 +337,21 @@ MMIO__FAKE_DIRECT(16)
 MMIO__FAKE_DIRECT(32)
 MMIO__FAKE_DIRECT(64)
 
-unsigned long mmio_fake_reads(mmio_fake *f, size_t reg_off) {
+/* The read or write count of the register at reg_off, 0 when none. */
+static unsigned long mmio__fake_count(mmio_fake *f, size_t reg_off, int writes) {
   struct mmio__fake_reg *rg;
-  unsigned long n;
+  unsigned long n = 0;
   mmio__fake_lock(f);
   rg = mmio__fake_reg_at(f, reg_off);
-  n = rg != NULL ? rg->reads : 0;
+  if (rg != NULL) n = writes ? rg->writes : rg->reads;
   mmio__fake_unlock(f);
   return n;
 }
 
+unsigned long mmio_fake_reads(mmio_fake *f, size_t reg_off) {
+  return mmio__fake_count(f, reg_off, 0);
+}
+
 unsigned long mmio_fake_writes(mmio_fake *f, size_t reg_off) {
-  struct mmio__fake_reg *rg;
-  unsigned long n;
-  mmio__fake_lock(f);
-  rg = mmio__fake_reg_at(f, reg_off);
-  n = rg != NULL ? rg->writes : 0;
-  mmio__fake_unlock(f);
-  return n;
+  return mmio__fake_count(f, reg_off, 1);
 }
