@@ -94,13 +94,18 @@ static int mmio__owner_of(const char *sys, uint64_t addr, char bdf[13], unsigned
   return found;
 }
 
-static void mmio__explain_driver(struct mmio__text *t, const char *sys, const char *bdf) {
-  char drv[64] = "";
-  mmio__pci_driver(sys, bdf, drv, sizeof(drv));
+/* "BDF is bound to the driver D." from a driver name read by the caller. */
+static void mmio__say_driver(struct mmio__text *t, const char *bdf, const char *drv) {
   if (drv[0] != '\0')
     mmio__say(t, " %s is bound to the driver %s.", bdf, drv);
   else
     mmio__say(t, " %s is bound to no driver.", bdf);
+}
+
+static void mmio__explain_driver(struct mmio__text *t, const char *sys, const char *bdf) {
+  char drv[64] = "";
+  mmio__pci_driver(sys, bdf, drv, sizeof(drv));
+  mmio__say_driver(t, bdf, drv);
 }
 
 static void mmio__explain_group(struct mmio__text *t, const char *sys, const char *bdf) {
@@ -210,7 +215,7 @@ int mmio__explain_at(const char *sys, char *buf, size_t cap, const char *spec, i
         char drv[64] = "";
         mmio__pci_driver(sys, bdf, drv, sizeof(drv));
         mmio__say(&t, " 0x%llx is in BAR %u of %s.", (unsigned long long)s.offset, bar, bdf);
-        mmio__explain_driver(&t, sys, bdf);
+        mmio__say_driver(&t, bdf, drv);
         mmio__say(&t, " With CONFIG_STRICT_DEVMEM and IO_STRICT_DEVMEM the kernel refuses "
                       "/dev/mem for ranges a driver has claimed.");
         if (strcmp(drv, "vfio-pci") == 0)
