@@ -24,9 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <mmio/fake.h>
 #include <mmio/mmio.h>
-#include <mmio/mock.h>
+#include <mmio/testing/fake.h>
+#include <mmio/testing/mock.h>
 
 #define WORDS 1024 /* one 4 KiB page of 32-bit registers */
 
@@ -44,7 +44,8 @@ static volatile uint32_t sink;
 __attribute__((noinline)) static double raw_load(volatile uint32_t *p, long n) {
   uint32_t sum = 0;
   double t0 = now_ns();
-  for (long i = 0; i < n; i++) sum += p[i & (WORDS - 1)];
+  for (long i = 0; i < n; i++)
+    sum += p[i & (WORDS - 1)];
   sink = sum;
   return (now_ns() - t0) / (double)n;
 }
@@ -62,7 +63,8 @@ __attribute__((noinline)) static double checked_load(const mmio_region *r, long 
 
 __attribute__((noinline)) static double raw_store(volatile uint32_t *p, long n) {
   double t0 = now_ns();
-  for (long i = 0; i < n; i++) p[i & (WORDS - 1)] = (uint32_t)i;
+  for (long i = 0; i < n; i++)
+    p[i & (WORDS - 1)] = (uint32_t)i;
   return (now_ns() - t0) / (double)n;
 }
 
@@ -132,7 +134,7 @@ static double mock_access(long n) {
   if (mmio_mock_create(&m, 256) != 0) abort();
   for (long i = 0; i < n; i++)
     if (mmio_mock_expect_load(m, 4, (size_t)(i & 63) * 4, (uint64_t)i) != 0) abort();
-  if (mmio_mock_region(m, &r) != 0) abort();
+  if (mmio_mock_region(&r, m) != 0) abort();
   t0 = now_ns();
   for (long i = 0; i < n; i++) {
     if (mmio_try_load32(&r, (size_t)(i & 63) * 4, &v) != 0) abort();
@@ -150,8 +152,8 @@ static double min2(double a, double b) { return a < b ? a : b; }
 
 static void row(const char *what, double ours, double raw, double target) {
   double ratio = ours / raw;
-  printf("%-28s %10.3f %10.3f %8.2fx   %s (target <= %.1fx)\n", what, ours, raw,
-         ratio, ratio <= target ? "within" : "OVER", target);
+  printf("%-28s %10.3f %10.3f %8.2fx   %s (target <= %.1fx)\n", what, ours, raw, ratio,
+         ratio <= target ? "within" : "OVER", target);
 }
 
 int main(int argc, char **argv) {
@@ -173,7 +175,7 @@ int main(int argc, char **argv) {
   if (mmio_map(&r, fd, 0, ps, MMIO_CACHE_DEFAULT, 0) != 0) return 1;
   p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (p == MAP_FAILED) return 1;
-  if (mmio_fake_region(fake, &fr) != 0) return 1;
+  if (mmio_fake_region(&fr, fake) != 0) return 1;
 
   /* Round 0 warms caches, page tables and the clock; it is not counted.
    * The rounds are spread out in time: on a shared machine, neighbours

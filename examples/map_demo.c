@@ -19,16 +19,15 @@
 /* The pretend device: a 64-byte register block 0x100 bytes into the object. */
 #define BLOCK_OFFSET 0x100
 #define BLOCK_SIZE 0x40
-#define REG_ID 0x00     /* read-only identification */
-#define REG_CTRL 0x04   /* control bits */
-#define REG_COUNT 0x08  /* 64-bit counter */
-#define REG_FIFO 0x20   /* start of the data half */
+#define REG_ID 0x00    /* read-only identification */
+#define REG_CTRL 0x04  /* control bits */
+#define REG_COUNT 0x08 /* 64-bit counter */
+#define REG_FIFO 0x20  /* start of the data half */
 #define CTRL_ENABLE 0x1u
 #define CTRL_MODE_MASK 0x30u
 
 static void show(const char *what, int err) {
-  printf("  %-48s -> %s (%s)\n", what, err == 0 ? "ok" : mmio_err_name(err),
-         mmio_strerror(err));
+  printf("  %-48s -> %s (%s)\n", what, err == 0 ? "ok" : mmio_err_name(err), mmio_strerror(err));
 }
 
 int main(void) {

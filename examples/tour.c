@@ -19,19 +19,19 @@ int main(void) {
   if (err != 0) return fprintf(stderr, "%s\n", mmio_strerror(err)), 1;
 
   /* Checked accesses return 0 or an error and touch nothing on error. */
-  err = mmio_try_load32(&regs, 0x00, &id);          /* 0 */
-  err = mmio_try_store32(&regs, 0x06, 1);           /* MMIO_ERR_UNALIGNED */
-  err = mmio_try_load32(&regs, 0x40, &id);          /* MMIO_ERR_OUT_OF_RANGE */
+  err = mmio_try_load32(&regs, 0x00, &id); /* 0 */
+  err = mmio_try_store32(&regs, 0x06, 1);  /* MMIO_ERR_UNALIGNED */
+  err = mmio_try_load32(&regs, 0x40, &id); /* MMIO_ERR_OUT_OF_RANGE */
 
   /* Aborting forms, for offsets that are constants of a register map. */
   mmio_store32(&regs, 0x04, 0x1);
-  mmio_masked_modify32(&regs, 0x04, 0x30, 0x20);    /* touch bits 4-5 only */
+  mmio_masked_modify32(&regs, 0x04, 0x30, 0x20); /* touch bits 4-5 only */
 
   /* Hand the upper half to another owner; each side renumbers from 0. */
   mmio_region_move(&data, &regs);
-  mmio_try_split_off(&data, 0x20, &regs);           /* regs: [0,0x20) data: [0x20,0x40) */
+  mmio_try_split_off(&data, 0x20, &regs); /* regs: [0,0x20) data: [0x20,0x40) */
 
   mmio_region_release(&regs);
-  mmio_region_release(&data);                       /* unmapped here, once */
+  mmio_region_release(&data); /* unmapped here, once */
   return 0;
 }

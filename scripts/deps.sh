@@ -1,14 +1,18 @@
 #!/bin/sh
-# Installs, with apt-get, whatever the build and tests need that is missing.
-# Safe to run again: it installs nothing when everything is present.
+# Installs, with apt-get, whatever the build and tests need that is missing,
+# and for the virtual-machine tests fetches the kernel. Safe to run again:
+# it installs and fetches nothing when everything is present.
 #
 # usage: scripts/deps.sh [build|test|vm]
-#   build: what building the library and the examples needs
-#   test:  that, plus the test framework, clang, cross compilers and
-#          qemu-user for the instruction and cross-architecture checks,
-#          and what the virtual-machine tests need
-#   vm:    what the virtual-machine tests need (tests/vm/run.sh)
+#   build: what building the library, the tools and the examples needs
+#   test:  that, plus the test framework, clang, clang-format, cross
+#          compilers and qemu-user for the instruction and cross-architecture
+#          checks, python3 for the layer rules, and all that vm needs
+#   vm:    what the virtual-machine tests need (tests/vm/run.sh): QEMU,
+#          busybox, and a stock Debian cloud kernel unpacked (never
+#          installed) in build-vm/kernel
 set -eu
+cd "$(dirname "$0")/.."
 what=${1:-test}
 
 pkgs="cmake make gcc libc6-dev pkg-config"
@@ -17,7 +21,7 @@ if [ "$what" = vm ]; then
   pkgs="$pkgs $vm"
 elif [ "$what" = test ]; then
   pkgs="$pkgs $vm"
-  pkgs="$pkgs libcmocka-dev clang binutils
+  pkgs="$pkgs libcmocka-dev clang clang-format binutils python3
         gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
         gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu
         qemu-user"
@@ -29,15 +33,34 @@ for p in $pkgs; do
     missing="$missing $p"
   fi
 done
-[ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "deps: missing packages:$missing" >&2
-  echo "deps: run as root, or install them with: sudo apt-get install$missing" >&2
-  exit 1
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing packages:$missing" >&2
+    echo "deps: run as root, or install them with: sudo apt-get install$missing" >&2
+    exit 1
+  fi
+  echo "deps: installing$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-echo "deps: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+
+[ "$what" = build ] && exit 0
+
+# The VM tests' kernel: the package linux-image-cloud-amd64 depends on,
+# downloaded once and unpacked with dpkg-deb, never installed.
+kroot=build-vm/kernel
+if ! ls "$kroot"/boot/vmlinuz-* >/dev/null 2>&1; then
+  pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}' || true)
+  if [ -z "$pkg" ]; then
+    apt-get update -qq
+    pkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')
+  fi
+  mkdir -p build-vm/debs
+  (cd build-vm/debs && apt-get download -q "$pkg" 2>&1 | grep -v "^W: Download is performed unsandboxed" || true)
+  deb=$(ls build-vm/debs/"${pkg}"_*.deb | head -n 1)
+  echo "deps: unpacking $(basename "$deb") into $kroot"
+  rm -rf "$kroot.tmp" && dpkg-deb -x "$deb" "$kroot.tmp" && rm -rf "$kroot" && mv "$kroot.tmp" "$kroot"
+fi

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds everything and runs the whole test suite with CTest.
+# Builds everything and runs the whole test suite with CTest, after
+# installing what it needs (scripts/deps.sh test).
 #
 # usage: scripts/test.sh [--sanitize | --tsan]
 #   --sanitize  build with AddressSanitizer and UndefinedBehaviorSanitizer in
@@ -13,28 +14,30 @@ cd "$(dirname "$0")/.."
 sh scripts/deps.sh test
 
 jobs=$(nproc 2>/dev/null || echo 2)
+# Warnings are errors here (not for users, whose compilers differ).
+common="-DMMIO_WERROR=ON"
 if [ "${1:-}" = --sanitize ]; then
   dir=build-asan
-  cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=address,undefined >/dev/null
+  cmake -S . -B "$dir" $common -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=address,undefined >/dev/null
   cmake --build "$dir" -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build|vm"
 elif [ "${1:-}" = --tsan ]; then
   dir=build-tsan
-  cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=thread >/dev/null
+  cmake -S . -B "$dir" $common -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=thread >/dev/null
   cmake --build "$dir" -j "$jobs" --target test_refcount test_fake test_checker
   TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$dir" --output-on-failure \
     -R "test_refcount|test_fake|test_checker"
 else
-  # The warnings are errors with both compilers, so both build everything;
-  # gcc's build runs every test, clang's the unit tests once more.
+  # Both compilers build everything; gcc's build runs every test, clang's
+  # the unit tests once more.
   dir=build
-  cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B "$dir" $common -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$dir" -j "$jobs"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs"
   dir=build-clang
-  cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B "$dir" $common -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$dir" -j "$jobs"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build|vm"
 fi

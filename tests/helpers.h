@@ -18,7 +18,7 @@ struct mmio_region;
 int test_try_access(struct mmio_region *r, size_t off, size_t width, int store);
 
 /*
- * A failure handler for the test doubles (mmio/testing.h) that counts
+ * A failure handler for the test doubles (mmio/testing/report.h) that counts
  * failures and keeps the last message, so that tests can assert on it.
  */
 extern char test_last_failure[1024];
@@ -41,5 +41,17 @@ int test_count_all_mappings(void);
  * bytes, NUL-terminated) is stored in buf.
  */
 int test_run_expect_abort(void (*fn)(void *), void *arg, char *buf, size_t cap);
+
+/*
+ * Synthetic file trees (a sysfs, a /dev) for the sources' host tests:
+ * test_tree_make creates a fresh directory in /tmp and returns its path
+ * (static storage); put writes a file (creating directories), link makes
+ * a symbolic link, both relative to it; remove deletes the tree.
+ */
+const char *test_tree_make(void);
+void test_tree_put(const char *rel, const void *data, size_t n);
+void test_tree_text(const char *rel, const char *text);
+void test_tree_link(const char *rel, const char *target);
+void test_tree_remove(void);
 
 #endif

@@ -130,14 +130,62 @@ static void masked_modify_changes_only_mask_bits(void **state) {
 /* A backend that counts accesses proves that a refused read-modify-write
  * does not even perform its load (which could clear a clear-on-read bit). */
 static int loads, stores;
-static int cl8(void *c, size_t o, uint8_t *v) { (void)c; (void)o; loads++; *v = 0; return 0; }
-static int cl16(void *c, size_t o, uint16_t *v) { (void)c; (void)o; loads++; *v = 0; return 0; }
-static int cl32(void *c, size_t o, uint32_t *v) { (void)c; (void)o; loads++; *v = 0; return 0; }
-static int cl64(void *c, size_t o, uint64_t *v) { (void)c; (void)o; loads++; *v = 0; return 0; }
-static int cs8(void *c, size_t o, uint8_t v) { (void)c; (void)o; (void)v; stores++; return 0; }
-static int cs16(void *c, size_t o, uint16_t v) { (void)c; (void)o; (void)v; stores++; return 0; }
-static int cs32(void *c, size_t o, uint32_t v) { (void)c; (void)o; (void)v; stores++; return 0; }
-static int cs64(void *c, size_t o, uint64_t v) { (void)c; (void)o; (void)v; stores++; return 0; }
+static int cl8(void *c, size_t o, uint8_t *v) {
+  (void)c;
+  (void)o;
+  loads++;
+  *v = 0;
+  return 0;
+}
+static int cl16(void *c, size_t o, uint16_t *v) {
+  (void)c;
+  (void)o;
+  loads++;
+  *v = 0;
+  return 0;
+}
+static int cl32(void *c, size_t o, uint32_t *v) {
+  (void)c;
+  (void)o;
+  loads++;
+  *v = 0;
+  return 0;
+}
+static int cl64(void *c, size_t o, uint64_t *v) {
+  (void)c;
+  (void)o;
+  loads++;
+  *v = 0;
+  return 0;
+}
+static int cs8(void *c, size_t o, uint8_t v) {
+  (void)c;
+  (void)o;
+  (void)v;
+  stores++;
+  return 0;
+}
+static int cs16(void *c, size_t o, uint16_t v) {
+  (void)c;
+  (void)o;
+  (void)v;
+  stores++;
+  return 0;
+}
+static int cs32(void *c, size_t o, uint32_t v) {
+  (void)c;
+  (void)o;
+  (void)v;
+  stores++;
+  return 0;
+}
+static int cs64(void *c, size_t o, uint64_t v) {
+  (void)c;
+  (void)o;
+  (void)v;
+  stores++;
+  return 0;
+}
 static const struct mmio_ops counting_ops = {cl8, cl16, cl32, cl64, cs8, cs16, cs32, cs64, NULL};
 
 static void refused_masked_modify_performs_no_access(void **state) {
@@ -236,7 +284,8 @@ static void do_bad_access(void *arg) {
 
 static int count_lines(const char *s) {
   int n = 0;
-  for (; *s != '\0'; s++) n += *s == '\n';
+  for (; *s != '\0'; s++)
+    n += *s == '\n';
   return n;
 }
 
@@ -295,9 +344,9 @@ static void checked_accessors_agree_with_the_rules_everywhere(void **state) {
               int want = model((uintptr_t)(buf + mis), len, off, w, store, ro);
               int got = test_try_access(&r, off, w, store);
               if (got != want)
-                fail_msg("misalign %zu len %zu ro %d off %zu width %zu %s: got %s, want %s",
-                         mis, len, ro, off, w, store ? "store" : "load",
-                         mmio_err_name(got), mmio_err_name(want));
+                fail_msg("misalign %zu len %zu ro %d off %zu width %zu %s: got %s, want %s", mis,
+                         len, ro, off, w, store ? "store" : "load", mmio_err_name(got),
+                         mmio_err_name(want));
             }
         /* Nothing outside [mis, mis + len) was ever written. */
         for (off = 0; off < sizeof(buf); off++)

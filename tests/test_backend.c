@@ -30,7 +30,8 @@ static int dev_load(struct log_dev *d, size_t off, unsigned w, uint64_t *v) {
   d->last_width = w;
   if (d->fail_with != 0) return d->fail_with;
   *v = 0;
-  for (i = 0; i < w; i++) *v |= (uint64_t)d->bytes[off + i] << (8 * i);
+  for (i = 0; i < w; i++)
+    *v |= (uint64_t)d->bytes[off + i] << (8 * i);
   return 0;
 }
 
@@ -40,19 +41,20 @@ static int dev_store(struct log_dev *d, size_t off, unsigned w, uint64_t v) {
   d->last_off = off;
   d->last_width = w;
   if (d->fail_with != 0) return d->fail_with;
-  for (i = 0; i < w; i++) d->bytes[off + i] = (uint8_t)(v >> (8 * i));
+  for (i = 0; i < w; i++)
+    d->bytes[off + i] = (uint8_t)(v >> (8 * i));
   return 0;
 }
 
-#define LOADER(bits)                                                          \
-  static int ld##bits(void *ctx, size_t off, uint##bits##_t *out) {          \
-    uint64_t v;                                                               \
-    int err = dev_load(ctx, off, bits / 8, &v);                               \
-    if (err == 0) *out = (uint##bits##_t)v;                                   \
-    return err;                                                               \
-  }                                                                           \
-  static int st##bits(void *ctx, size_t off, uint##bits##_t v) {             \
-    return dev_store(ctx, off, bits / 8, v);                                  \
+#define LOADER(bits)                                                                               \
+  static int ld##bits(void *ctx, size_t off, uint##bits##_t *out) {                                \
+    uint64_t v;                                                                                    \
+    int err = dev_load(ctx, off, bits / 8, &v);                                                    \
+    if (err == 0) *out = (uint##bits##_t)v;                                                        \
+    return err;                                                                                    \
+  }                                                                                                \
+  static int st##bits(void *ctx, size_t off, uint##bits##_t v) {                                   \
+    return dev_store(ctx, off, bits / 8, v);                                                       \
   }
 LOADER(8)
 LOADER(16)

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include <mmio/mock.h>
+#include <mmio/testing/mock.h>
 #include <mmio/trace.h>
 
 #include "edu.h"
@@ -34,9 +34,9 @@ static int open_dev(void **state, unsigned latency, int with_irq) {
   memset(&c, 0, sizeof(c));
   assert_int_equal(edu_fake_create(&c.model, latency), 0);
   mmio_fake_on_failure(edu_fake_registers(c.model), fail_in_cmocka, NULL);
-  assert_int_equal(edu_fake_region(c.model, &bar0), 0);
-  assert_int_equal(edu_open(&c.dev, &bar0, with_irq ? edu_fake_wait_irq : NULL,
-                            with_irq ? c.model : NULL), 0);
+  assert_int_equal(edu_fake_region(&bar0, c.model), 0);
+  assert_int_equal(
+      edu_open(&c.dev, &bar0, with_irq ? edu_fake_wait_irq : NULL, with_irq ? c.model : NULL), 0);
   *state = &c;
   return 0;
 }
@@ -62,8 +62,7 @@ static void version_comes_from_the_id_register(void **state) {
 static void liveness_reads_back_the_inverse(void **state) {
   struct ctx *c = *state;
   assert_int_equal(edu_check_liveness(&c->dev, 0x12345678u), 0);
-  assert_int_equal(mmio_fake_peek32(edu_fake_registers(c->model), EDU_REG_LIVENESS),
-                   ~0x12345678u);
+  assert_int_equal(mmio_fake_peek32(edu_fake_registers(c->model), EDU_REG_LIVENESS), ~0x12345678u);
 }
 
 static void factorial_by_polling_waits_for_computing_to_clear(void **state) {
@@ -200,7 +199,7 @@ static void recorded_session_replays_as_a_strict_mock(void **state) {
   assert_non_null(f);
   assert_int_equal(edu_fake_create(&model, 2), 0);
   mmio_fake_on_failure(edu_fake_registers(model), fail_in_cmocka, NULL);
-  assert_int_equal(edu_fake_region(model, &bar0), 0);
+  assert_int_equal(edu_fake_region(&bar0, model), 0);
   assert_int_equal(mmio_trace_file(&traced, &bar0, f, 0), 0);
   assert_int_equal(edu_open(&dev, &traced, NULL, NULL), 0);
   session(&dev, 5);
@@ -215,7 +214,7 @@ static void recorded_session_replays_as_a_strict_mock(void **state) {
   mmio_mock_on_failure(m, fail_in_cmocka, NULL);
   assert_int_equal(mmio_mock_expect_trace(m, f), 0);
   assert_int_equal(mmio_mock_expect_no_more(m), 0);
-  assert_int_equal(mmio_mock_region(m, &bar0), 0);
+  assert_int_equal(mmio_mock_region(&bar0, m), 0);
   assert_int_equal(edu_open(&dev, &bar0, NULL, NULL), 0);
   session(&dev, 5);
   edu_close(&dev);
@@ -228,7 +227,7 @@ static void recorded_session_replays_as_a_strict_mock(void **state) {
   assert_int_equal(mmio_mock_create(&m, EDU_BAR_SIZE), 0);
   mmio_mock_on_failure(m, mock_record, NULL);
   assert_int_equal(mmio_mock_expect_trace(m, f), 0);
-  assert_int_equal(mmio_mock_region(m, &bar0), 0);
+  assert_int_equal(mmio_mock_region(&bar0, m), 0);
   assert_int_equal(edu_open(&dev, &bar0, NULL, NULL), 0);
   {
     uint32_t out;
@@ -246,17 +245,16 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(version_comes_from_the_id_register, setup_poll, teardown),
       cmocka_unit_test_setup_teardown(liveness_reads_back_the_inverse, setup_poll, teardown),
-      cmocka_unit_test_setup_teardown(factorial_by_polling_waits_for_computing_to_clear,
-                                      setup_poll, teardown),
+      cmocka_unit_test_setup_teardown(factorial_by_polling_waits_for_computing_to_clear, setup_poll,
+                                      teardown),
       cmocka_unit_test_setup_teardown(factorial_by_interrupt_waits_and_acknowledges, setup_irq,
                                       teardown),
-      cmocka_unit_test_setup_teardown(interrupt_wait_times_out_when_the_device_is_slow,
-                                      setup_irq, teardown),
+      cmocka_unit_test_setup_teardown(interrupt_wait_times_out_when_the_device_is_slow, setup_irq,
+                                      teardown),
       cmocka_unit_test_setup_teardown(busy_device_is_reported, setup_poll, teardown),
       cmocka_unit_test_setup_teardown(raised_interrupts_show_in_status_until_acknowledged,
                                       setup_poll, teardown),
-      cmocka_unit_test_setup_teardown(model_rejects_what_the_device_ignores, setup_poll,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(model_rejects_what_the_device_ignores, setup_poll, teardown),
       cmocka_unit_test(open_refuses_a_region_that_is_not_edu),
       cmocka_unit_test(recorded_session_replays_as_a_strict_mock),
   };

@@ -12,12 +12,10 @@
 
 #include <mmio/mmio.h>
 
-static const int own_codes[] = {MMIO_ERR_OUT_OF_RANGE, MMIO_ERR_UNALIGNED,
-                                MMIO_ERR_READ_ONLY, MMIO_ERR_CACHE_POLICY,
-                                MMIO_ERR_REJECTED, MMIO_ERR_BAD_SPEC,
-                                MMIO_ERR_DECODING_OFF, MMIO_ERR_IO_BAR,
-                                MMIO_ERR_NO_IOMMU, MMIO_ERR_VFIO_NOT_VIABLE,
-                                MMIO_ERR_WRONG_DRIVER};
+static const int own_codes[] = {MMIO_ERR_OUT_OF_RANGE,    MMIO_ERR_UNALIGNED,   MMIO_ERR_READ_ONLY,
+                                MMIO_ERR_CACHE_POLICY,    MMIO_ERR_REJECTED,    MMIO_ERR_BAD_SPEC,
+                                MMIO_ERR_DECODING_OFF,    MMIO_ERR_IO_BAR,      MMIO_ERR_NO_IOMMU,
+                                MMIO_ERR_VFIO_NOT_VIABLE, MMIO_ERR_WRONG_DRIVER};
 #define NCODES (sizeof(own_codes) / sizeof(own_codes[0]))
 
 static void codes_are_distinct_and_outside_errno_range(void **state) {
@@ -25,7 +23,8 @@ static void codes_are_distinct_and_outside_errno_range(void **state) {
   (void)state;
   for (i = 0; i < NCODES; i++) {
     assert_true(own_codes[i] < -4095);
-    for (j = i + 1; j < NCODES; j++) assert_int_not_equal(own_codes[i], own_codes[j]);
+    for (j = i + 1; j < NCODES; j++)
+      assert_int_not_equal(own_codes[i], own_codes[j]);
   }
 }
 

@@ -13,11 +13,10 @@
 
 #include <cmocka.h>
 
-#include <mmio/fake.h>
 #include <mmio/mmio.h>
+#include <mmio/testing/fake.h>
 
 #include "helpers.h"
-
 
 enum { ID = 0x00, CTRL = 0x04, IRQ = 0x08, SET = 0x0c, DATA = 0x10, CMD = 0x18, STATUS = 0x1c };
 
@@ -46,7 +45,11 @@ static int status_read(mmio_fake *f, size_t reg, uint64_t *v, void *arg) {
 
 static const struct mmio_fake_reg regs[] = {
     {.name = "ID", .offset = ID, .width = 4, .reset = 0xfeed0001u, .ro = ~0ull},
-    {.name = "CTRL", .offset = CTRL, .width = 4, .reset = 0x00000100u, .ro = 0xff000000u,
+    {.name = "CTRL",
+     .offset = CTRL,
+     .width = 4,
+     .reset = 0x00000100u,
+     .ro = 0xff000000u,
      .widths = MMIO_FAKE_W8 | MMIO_FAKE_W32},
     {.name = "IRQ", .offset = IRQ, .width = 4, .reset = 0xf0u, .w1c = 0xffu, .rc = 0xff00u},
     {.name = "SET", .offset = SET, .width = 4, .w1s = 0xffu},
@@ -75,7 +78,7 @@ static int teardown(void **state) {
 static void reset_values_show_through_the_region(void **state) {
   mmio_fake *f = *state;
   mmio_region r;
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   assert_int_equal(mmio_len(&r), 0x40);
   assert_int_equal(mmio_load32(&r, ID), 0xfeed0001u);
   assert_int_equal(mmio_load32(&r, CTRL), 0x100);
@@ -86,7 +89,7 @@ static void reset_values_show_through_the_region(void **state) {
 static void bit_rules_apply_to_writes_and_reads(void **state) {
   mmio_fake *f = *state;
   mmio_region r;
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   /* Read-only: ID ignores writes entirely, CTRL keeps its top byte. */
   mmio_store32(&r, ID, 0);
   assert_int_equal(mmio_fake_peek32(f, ID), 0xfeed0001u);
@@ -114,7 +117,7 @@ static void width_rule_rejects_other_widths_with_a_clear_message(void **state) {
   mmio_region r;
   uint8_t v8 = 0x77;
   uint16_t v16 = 0x77;
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   assert_int_equal(mmio_try_load8(&r, ID + 1, &v8), MMIO_ERR_REJECTED);
   assert_int_equal(v8, 0x77);
   assert_string_equal(test_last_failure,
@@ -134,7 +137,7 @@ static void width_rule_rejects_other_widths_with_a_clear_message(void **state) {
 static void narrower_access_touches_only_its_bytes(void **state) {
   mmio_fake *f = *state;
   mmio_region r;
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   mmio_store32(&r, CTRL, 0x00332211u);
   mmio_store8(&r, CTRL + 1, 0xaa);
   assert_int_equal(mmio_fake_peek32(f, CTRL), 0x0033aa11u);
@@ -155,10 +158,11 @@ static void hooks_model_a_device_that_works_over_time(void **state) {
   mmio_fake *f = *state;
   mmio_region r;
   int polls = 0;
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   mmio_store32(&r, CMD, 21);
   assert_int_equal(started_with, 21);
-  while (mmio_load32(&r, STATUS) & 1u) polls++;
+  while (mmio_load32(&r, STATUS) & 1u)
+    polls++;
   assert_int_equal(polls, 1); /* busy on the first read, done on the second */
   assert_int_equal(mmio_load32(&r, DATA), 42);
   assert_int_equal(mmio_fake_reads(f, STATUS), 2);
@@ -181,7 +185,7 @@ static void hook_errors_fail_the_access(void **state) {
   uint32_t v = 5;
   struct mmio_fake_reg bad = {.name = "BAD", .offset = 0x20, .width = 4, .on_read = refuse};
   assert_int_equal(mmio_fake_add_regs(f, &bad, 1), 0);
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   assert_int_equal(mmio_try_load32(&r, 0x20, &v), -EIO);
   assert_int_equal(v, 5);
   mmio_region_release(&r);
@@ -191,10 +195,11 @@ static void strict_fake_rejects_undeclared_bytes(void **state) {
   mmio_fake *f = *state;
   mmio_region r;
   uint32_t v;
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   assert_int_equal(mmio_try_load32(&r, 0x30, &v), MMIO_ERR_REJECTED);
-  assert_string_equal(test_last_failure, "fake: 32-bit load at 0x30 touches 0x30, which no register "
-                                "covers (strict fake)");
+  assert_string_equal(test_last_failure,
+                      "fake: 32-bit load at 0x30 touches 0x30, which no register "
+                      "covers (strict fake)");
   assert_int_equal(mmio_try_store8(&r, 0x3f, 1), MMIO_ERR_REJECTED);
   assert_int_equal(mmio_fake_peek8(f, 0x3f), 0);
   mmio_region_release(&r);
@@ -203,12 +208,16 @@ static void strict_fake_rejects_undeclared_bytes(void **state) {
 static void loose_fake_treats_undeclared_bytes_as_memory(void **state) {
   mmio_fake *f;
   mmio_region r;
-  struct mmio_fake_reg one = {.name = "R", .offset = 4, .width = 4, .ro = ~0ull, .reset = 0xabcd,
+  struct mmio_fake_reg one = {.name = "R",
+                              .offset = 4,
+                              .width = 4,
+                              .ro = ~0ull,
+                              .reset = 0xabcd,
                               .widths = MMIO_FAKE_W64 | MMIO_FAKE_W32};
   (void)state;
   assert_int_equal(mmio_fake_create(&f, 16, 0), 0);
   assert_int_equal(mmio_fake_add_regs(f, &one, 1), 0);
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   mmio_store32(&r, 8, 0x12345678u);
   assert_int_equal(mmio_load32(&r, 8), 0x12345678u);
   /* A 64-bit store over plain bytes 0-3 and read-only R: only the plain
@@ -221,9 +230,9 @@ static void loose_fake_treats_undeclared_bytes_as_memory(void **state) {
 
 static void peek_and_poke_are_not_device_accesses(void **state) {
   mmio_fake *f = *state;
-  mmio_fake_poke32(f, ID, 1);      /* bypasses read-only */
+  mmio_fake_poke32(f, ID, 1); /* bypasses read-only */
   assert_int_equal(mmio_fake_peek32(f, ID), 1);
-  mmio_fake_poke32(f, CMD, 7);     /* bypasses the hook */
+  mmio_fake_poke32(f, CMD, 7);       /* bypasses the hook */
   assert_int_equal(started_with, 0); /* the hook did not run */
   assert_int_equal(mmio_fake_reads(f, ID), 0);
   assert_int_equal(mmio_fake_writes(f, CMD), 0);
@@ -237,7 +246,7 @@ static void peek_and_poke_are_not_device_accesses(void **state) {
 static void reset_restores_values_and_counts(void **state) {
   mmio_fake *f = *state;
   mmio_region r;
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   mmio_store32(&r, CTRL, 5);
   (void)mmio_load32(&r, CTRL);
   assert_int_equal(mmio_fake_reads(f, CTRL), 1);
@@ -269,14 +278,17 @@ static void bad_declarations_are_refused_whole(void **state) {
   {
     mmio_region r;
     uint32_t v;
-    assert_int_equal(mmio_fake_region(f, &r), 0);
+    assert_int_equal(mmio_fake_region(&r, f), 0);
     assert_int_equal(mmio_try_load32(&r, 0x20, &v), MMIO_ERR_REJECTED);
     mmio_region_release(&r);
   }
   assert_int_equal(mmio_fake_create(NULL, 4, 0), -EINVAL);
   {
     mmio_fake *g = (mmio_fake *)1;
-    assert_int_equal(mmio_fake_create(&g, 0, 0), MMIO_ERR_OUT_OF_RANGE);
+    /* Size 0 is an invalid argument, as everywhere in the library. */
+    assert_int_equal(mmio_fake_create(&g, 0, 0), -EINVAL);
+    assert_null(g);
+    assert_int_equal(mmio_fake_create(&g, (size_t)PTRDIFF_MAX + 1, 0), MMIO_ERR_OUT_OF_RANGE);
     assert_null(g);
     assert_int_equal(mmio_fake_create(&g, 4, 0x80), -EINVAL);
   }
@@ -287,7 +299,7 @@ static void region_keeps_the_fake_alive_after_destroy(void **state) {
   mmio_region r, l = {0};
   (void)state;
   assert_int_equal(mmio_fake_create(&f, 16, 0), 0);
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   assert_int_equal(mmio_try_split_off(&r, 8, &l), 0);
   mmio_fake_destroy(f);
   mmio_store32(&r, 0, 9); /* backend offset 8 */
@@ -311,7 +323,7 @@ static void default_handler_aborts_with_the_message(void **state) {
   (void)state;
   assert_int_equal(mmio_fake_create(&f, 16, 0), 0);
   assert_int_equal(mmio_fake_add_regs(f, regs, 1), 0);
-  assert_int_equal(mmio_fake_region(f, &r), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
   assert_true(test_run_expect_abort(do_bad_width, &r, out, sizeof(out)));
   assert_non_null(strstr(out, "mmio: fake: 8-bit load at 0x1 touches register ID"));
   mmio_region_release(&r);
@@ -333,7 +345,8 @@ struct hammer {
 static void *hammer(void *arg) {
   struct hammer *h = arg;
   int i;
-  for (i = 0; i < 20000; i++) mmio_store32(&h->r, 0, (uint32_t)i);
+  for (i = 0; i < 20000; i++)
+    mmio_store32(&h->r, 0, (uint32_t)i);
   return NULL;
 }
 
@@ -348,15 +361,18 @@ static void threadsafe_fake_serialises_split_regions(void **state) {
   hook_count = 0;
   assert_int_equal(mmio_fake_create(&f, 8, MMIO_FAKE_THREADSAFE), 0);
   assert_int_equal(mmio_fake_add_regs(f, two, 2), 0);
-  assert_int_equal(mmio_fake_region(f, &whole), 0);
+  assert_int_equal(mmio_fake_region(&whole, f), 0);
   memset(h, 0, sizeof(h));
   assert_int_equal(mmio_try_split_off(&whole, 4, &h[0].r), 0);
   mmio_region_move(&h[1].r, &whole);
-  for (i = 0; i < 2; i++) assert_int_equal(pthread_create(&h[i].tid, NULL, hammer, &h[i]), 0);
-  for (i = 0; i < 2; i++) pthread_join(h[i].tid, NULL);
+  for (i = 0; i < 2; i++)
+    assert_int_equal(pthread_create(&h[i].tid, NULL, hammer, &h[i]), 0);
+  for (i = 0; i < 2; i++)
+    pthread_join(h[i].tid, NULL);
   assert_int_equal(hook_count, 40000);
   assert_int_equal(mmio_fake_writes(f, 0) + mmio_fake_writes(f, 4), 40000);
-  for (i = 0; i < 2; i++) mmio_region_release(&h[i].r);
+  for (i = 0; i < 2; i++)
+    mmio_region_release(&h[i].r);
   mmio_fake_destroy(f);
 }
 

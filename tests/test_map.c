@@ -33,7 +33,8 @@ static void mapping_reads_back_every_byte(void **state) {
   assert_true(fd >= 0);
   assert_int_equal(mmio_map(&r, fd, 0, len, MMIO_CACHE_DEFAULT, 0), 0);
   assert_int_equal(mmio_len(&r), len);
-  for (i = 0; i < len; i++) assert_int_equal(mmio_try_store8(&r, i, (uint8_t)i), 0);
+  for (i = 0; i < len; i++)
+    assert_int_equal(mmio_try_store8(&r, i, (uint8_t)i), 0);
   for (i = 0; i < len; i++) {
     uint8_t v = 0;
     assert_int_equal(mmio_try_load8(&r, i, &v), 0);
@@ -152,7 +153,8 @@ static void regular_file_that_is_not_a_page_multiple_maps_its_tail(void **state)
   (void)state;
   assert_true(fd >= 0);
   unlink(path);
-  for (i = 0; i < sizeof(data); i++) data[i] = (uint8_t)(i * 7);
+  for (i = 0; i < sizeof(data); i++)
+    data[i] = (uint8_t)(i * 7);
   assert_int_equal(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
   /* Like a 256-byte BAR's resource file: the object is smaller than a page,
    * the caller's range fits, the page-rounded one would not. */

@@ -72,8 +72,10 @@ static void alignment_is_checked_at_every_offset_for_every_width(void **state) {
     }
   }
   /* Rejected stores wrote nothing: only aligned offsets hold 0xa5. */
-  for (off = 0; off < 32; off++) assert_int_equal(buf[off], 0xa5);
-  for (off = 32; off < 64; off++) assert_int_equal(buf[off], 0);
+  for (off = 0; off < 32; off++)
+    assert_int_equal(buf[off], 0xa5);
+  for (off = 32; off < 64; off++)
+    assert_int_equal(buf[off], 0);
   mmio_region_release(&r);
 }
 
@@ -120,7 +122,8 @@ static void aliased_access_across_widths_sees_little_endian_bytes(void **state) 
   uint8_t v8 = 0;
   (void)state;
   make_region(&r, 16);
-  for (i = 0; i < 8; i++) assert_int_equal(mmio_try_store8(&r, i, (uint8_t)(0x10 + i)), 0);
+  for (i = 0; i < 8; i++)
+    assert_int_equal(mmio_try_store8(&r, i, (uint8_t)(0x10 + i)), 0);
   assert_int_equal(mmio_try_load64(&r, 0, &v64), 0);
   assert_true(v64 == 0x1716151413121110ull);
   assert_int_equal(mmio_try_load32(&r, 4, &v32), 0);

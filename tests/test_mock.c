@@ -13,10 +13,9 @@
 #include <cmocka.h>
 
 #include <mmio/mmio.h>
-#include <mmio/mock.h>
+#include <mmio/testing/mock.h>
 
 #include "helpers.h"
-
 
 struct fixture {
   mmio_mock *m;
@@ -27,7 +26,7 @@ static int setup(void **state) {
   static struct fixture fx;
   assert_int_equal(mmio_mock_create(&fx.m, 0x100), 0);
   mmio_mock_on_failure(fx.m, test_record_failure, NULL);
-  assert_int_equal(mmio_mock_region(fx.m, &fx.r), 0);
+  assert_int_equal(mmio_mock_region(&fx.r, fx.m), 0);
   test_reset_failures();
   *state = &fx;
   return 0;
@@ -66,7 +65,7 @@ static void width_mismatch_fails_with_both_accesses_and_position(void **state) {
   assert_int_equal(mmio_load32(&fx->r, 0), 7);
   assert_int_equal(mmio_try_store8(&fx->r, 0x04, 1), MMIO_ERR_REJECTED);
   assert_string_equal(test_last_failure, "mock: access #2 was a 8-bit store of 0x01 at 0x4; "
-                                "expected #2: a 32-bit store of 0x00000001 at 0x4");
+                                         "expected #2: a 32-bit store of 0x00000001 at 0x4");
   assert_int_equal(mmio_mock_verify(fx->m), MMIO_ERR_REJECTED);
   assert_int_equal(test_failures, 1); /* verify does not report it twice */
 }
@@ -77,12 +76,12 @@ static void wrong_value_offset_or_direction_fails(void **state) {
   assert_int_equal(mmio_mock_expect_store(fx->m, 4, 0x08, 0x10), 0);
   assert_int_equal(mmio_try_store32(&fx->r, 0x08, 0x11), MMIO_ERR_REJECTED);
   assert_string_equal(test_last_failure, "mock: access #1 was a 32-bit store of 0x00000011 at 0x8; "
-                                "expected #1: a 32-bit store of 0x00000010 at 0x8");
+                                         "expected #1: a 32-bit store of 0x00000010 at 0x8");
   assert_int_equal(mmio_try_store32(&fx->r, 0x0c, 0x10), MMIO_ERR_REJECTED);
   assert_non_null(strstr(test_last_failure, "access #2 was a 32-bit store of 0x00000010 at 0xc"));
   assert_int_equal(mmio_try_load32(&fx->r, 0x08, &v), MMIO_ERR_REJECTED);
   assert_string_equal(test_last_failure, "mock: access #3 was a 32-bit load at 0x8; "
-                                "expected #1: a 32-bit store of 0x00000010 at 0x8");
+                                         "expected #1: a 32-bit store of 0x00000010 at 0x8");
   assert_int_equal(v, 0x55); /* a failed load writes nothing */
   assert_int_equal(test_failures, 3);
 }
@@ -91,8 +90,9 @@ static void masked_store_shows_its_mask(void **state) {
   struct fixture *fx = *state;
   assert_int_equal(mmio_mock_expect_store_masked(fx->m, 4, 0x0, 0x100, 0xf00), 0);
   assert_int_equal(mmio_try_store32(&fx->r, 0x0, 0x200), MMIO_ERR_REJECTED);
-  assert_non_null(strstr(test_last_failure, "expected #1: a 32-bit store of 0x00000100 at 0x0 under "
-                                   "mask 0x00000f00"));
+  assert_non_null(strstr(test_last_failure,
+                         "expected #1: a 32-bit store of 0x00000100 at 0x0 under "
+                         "mask 0x00000f00"));
 }
 
 static void access_after_the_last_expectation_fails(void **state) {
@@ -101,8 +101,9 @@ static void access_after_the_last_expectation_fails(void **state) {
   assert_int_equal(mmio_mock_expect_no_more(fx->m), 0);
   assert_int_equal(mmio_load32(&fx->r, 0), 1);
   assert_int_equal(mmio_try_store32(&fx->r, 0x40, 9), MMIO_ERR_REJECTED);
-  assert_string_equal(test_last_failure, "mock: access #2 was a 32-bit store of 0x00000009 at 0x40; "
-                                "no more accesses were expected (1 expected in all)");
+  assert_string_equal(test_last_failure,
+                      "mock: access #2 was a 32-bit store of 0x00000009 at 0x40; "
+                      "no more accesses were expected (1 expected in all)");
   /* Sealed: the test cannot add to a sequence it declared complete. */
   assert_int_equal(mmio_mock_expect_load(fx->m, 4, 0x0, 1), -EINVAL);
 }
@@ -115,7 +116,7 @@ static void unmet_expectations_fail_verify(void **state) {
   mmio_store32(&fx->r, 0, 1);
   assert_int_equal(mmio_mock_verify(fx->m), MMIO_ERR_REJECTED);
   assert_string_equal(test_last_failure, "mock: 2 expected accesses did not happen; next was #2: "
-                                "a 16-bit load at 0x6 (returning 0xbeef)");
+                                         "a 16-bit load at 0x6 (returning 0xbeef)");
 }
 
 static void bad_expectations_are_refused(void **state) {
@@ -138,7 +139,7 @@ static void default_handler_aborts_with_the_message(void **state) {
   char out[512];
   (void)state;
   assert_int_equal(mmio_mock_create(&m, 16), 0);
-  assert_int_equal(mmio_mock_region(m, &r), 0);
+  assert_int_equal(mmio_mock_region(&r, m), 0);
   assert_true(test_run_expect_abort(do_unexpected, &r, out, sizeof(out)));
   assert_non_null(strstr(out, "mmio: mock: access #1 was a 32-bit store of 0x00000001 at 0x0; "
                               "no more accesses were expected (0 expected in all)"));
@@ -149,8 +150,8 @@ static void default_handler_aborts_with_the_message(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(met_sequence_returns_values_and_verifies, setup, teardown),
-      cmocka_unit_test_setup_teardown(width_mismatch_fails_with_both_accesses_and_position,
-                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(width_mismatch_fails_with_both_accesses_and_position, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(wrong_value_offset_or_direction_fails, setup, teardown),
       cmocka_unit_test_setup_teardown(masked_store_shows_its_mask, setup, teardown),
       cmocka_unit_test_setup_teardown(access_after_the_last_expectation_fails, setup, teardown),

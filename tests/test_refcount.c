@@ -33,7 +33,8 @@ static void on_release(void *ctx) {
   (void)ctx;
   /* Every thread wrote its index into each byte of its piece before
    * releasing; the release must observe all of that. */
-  for (i = 0; i < sizeof(mem); i++) ok &= mem[i] == (uint8_t)(i / PIECE + 1);
+  for (i = 0; i < sizeof(mem); i++)
+    ok &= mem[i] == (uint8_t)(i / PIECE + 1);
   atomic_fetch_add(&released, 1);
   atomic_store(&release_saw_all_writes, ok);
 }
@@ -97,7 +98,8 @@ static void backing_released_once_after_threads_release_in_random_order(void **s
     assert_int_equal(atomic_load(&released), 0);
     for (i = 0; i < NTHREADS; i++)
       assert_int_equal(pthread_create(&w[i].tid, NULL, work, &w[i]), 0);
-    for (i = 0; i < NTHREADS; i++) pthread_join(w[i].tid, NULL);
+    for (i = 0; i < NTHREADS; i++)
+      pthread_join(w[i].tid, NULL);
     pthread_barrier_destroy(&start);
     assert_int_equal(atomic_load(&released), 1);
     assert_int_equal(atomic_load(&release_saw_all_writes), 1);
@@ -133,7 +135,8 @@ static void mapping_is_unmapped_once_when_the_last_thread_releases(void **state)
   assert_int_equal(test_count_mappings_of_fd(fd), 1);
   for (i = 0; i < NTHREADS; i++)
     assert_int_equal(pthread_create(&w[i].tid, NULL, map_work, &w[i]), 0);
-  for (i = 0; i < NTHREADS; i++) pthread_join(w[i].tid, NULL);
+  for (i = 0; i < NTHREADS; i++)
+    pthread_join(w[i].tid, NULL);
   assert_int_equal(test_count_mappings_of_fd(fd), 0);
   /* The stores went to the object. */
   for (i = 0; i < NTHREADS; i++) {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/vfio.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,42 +17,18 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <linux/vfio.h>
 
 #include <cmocka.h>
 
-#include <mmio/file.h>
 #include <mmio/mmio.h>
-#include <mmio/open.h>
-#include <mmio/pci.h>
-#include <mmio/uio.h>
-#include <mmio/vfio.h>
 
-#include "../src/internal.h"
 #include "helpers.h"
+#include "open_internal.h"
 
 static char root[PATH_MAX];
-
-static void put(const char *rel, const void *data, size_t n) {
-  char path[PATH_MAX * 2], cmd[PATH_MAX * 3];
-  FILE *f;
-  snprintf(path, sizeof(path), "%s/%s", root, rel);
-  snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
-  assert_int_equal(system(cmd), 0);
-  f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(data, 1, n, f), n);
-  fclose(f);
-}
-
-static void put_text(const char *rel, const char *text) { put(rel, text, strlen(text)); }
-
-static void link_to(const char *rel, const char *target) {
-  char path[PATH_MAX * 2];
-  snprintf(path, sizeof(path), "%s/%s", root, rel);
-  unlink(path);
-  assert_int_equal(symlink(target, path), 0);
-}
+static char devroot[PATH_MAX + 8];
+/* The synthetic sysfs and /dev trees of each test. */
+static struct mmio__env env = {root, devroot};
 
 #define DEV "bus/pci/devices/0000:00:02.0"
 
@@ -63,49 +40,52 @@ static void make_pci(int decoding) {
   size_t i;
   memset(cfg, 0, sizeof(cfg));
   cfg[4] = decoding ? 0x2 : 0x0;
-  put(DEV "/config", cfg, sizeof(cfg));
-  put_text(DEV "/resource", "0x00000000fe000000 0x00000000fe001fff 0x0000000000040200\n"
-                            "0x000000000000c000 0x000000000000c01f 0x0000000000040101\n"
-                            "0x00000000fe002000 0x00000000fe0020ff 0x0000000000040200\n"
-                            "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
-                            "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
-                            "0x0000000000000000 0x0000000000000000 0x0000000000000000\n");
-  for (i = 0; i < sizeof(bar0); i++) bar0[i] = (uint8_t)(i * 3);
-  for (i = 0; i < sizeof(bar2); i++) bar2[i] = (uint8_t)(0xff - i);
-  put(DEV "/resource0", bar0, sizeof(bar0));
-  put(DEV "/resource2", bar2, sizeof(bar2));
+  test_tree_put(DEV "/config", cfg, sizeof(cfg));
+  test_tree_text(DEV "/resource", "0x00000000fe000000 0x00000000fe001fff 0x0000000000040200\n"
+                                  "0x000000000000c000 0x000000000000c01f 0x0000000000040101\n"
+                                  "0x00000000fe002000 0x00000000fe0020ff 0x0000000000040200\n"
+                                  "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+                                  "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+                                  "0x0000000000000000 0x0000000000000000 0x0000000000000000\n");
+  for (i = 0; i < sizeof(bar0); i++)
+    bar0[i] = (uint8_t)(i * 3);
+  for (i = 0; i < sizeof(bar2); i++)
+    bar2[i] = (uint8_t)(0xff - i);
+  test_tree_put(DEV "/resource0", bar0, sizeof(bar0));
+  test_tree_put(DEV "/resource2", bar2, sizeof(bar2));
 }
 
 static int setup(void **state) {
   (void)state;
-  snprintf(root, sizeof(root), "/tmp/mmio-sysfs-XXXXXX");
-  assert_non_null(mkdtemp(root));
+  snprintf(root, sizeof(root), "%s", test_tree_make());
+  snprintf(devroot, sizeof(devroot), "%s/dev", root);
   return 0;
 }
 
 static int teardown(void **state) {
-  char cmd[PATH_MAX + 16];
   (void)state;
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-  return system(cmd);
+  test_tree_remove();
+  return 0;
 }
 
 static void pci_bar_maps_the_window_of_the_resource_file(void **state) {
   mmio_region r;
   (void)state;
   make_pci(1);
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 0, 0x100, 0x40, MMIO_CACHE_DEFAULT, 0), 0);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 0, 0x100, 0x40, MMIO_CACHE_DEFAULT, 0), 0);
   assert_int_equal(mmio_len(&r), 0x40);
   assert_int_equal(mmio_load8(&r, 0), (uint8_t)(0x100 * 3));
   mmio_region_release(&r);
   /* Size 0 is "to the end of the BAR"; a 256-byte BAR maps as 256 bytes. */
-  assert_int_equal(mmio__pci_map_at(root, &r, "0000:00:02.0", 2, 0, 0, MMIO_CACHE_UNCACHED_DEVICE, 0), 0);
+  assert_int_equal(
+      mmio__pci_map_at(&env, &r, "0000:00:02.0", 2, 0, 0, MMIO_CACHE_UNCACHED_DEVICE, 0), 0);
   assert_int_equal(mmio_len(&r), 256);
   assert_int_equal(mmio_load8(&r, 255), 0);
   assert_int_equal(mmio_try_store8(&r, 256, 0), MMIO_ERR_OUT_OF_RANGE);
   mmio_region_release(&r);
   /* Read-only is honoured. */
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 0, 0, 16, MMIO_CACHE_DEFAULT, MMIO_MAP_READ_ONLY), 0);
+  assert_int_equal(
+      mmio__pci_map_at(&env, &r, "00:02.0", 0, 0, 16, MMIO_CACHE_DEFAULT, MMIO_MAP_READ_ONLY), 0);
   assert_int_equal(mmio_try_store32(&r, 0, 1), MMIO_ERR_READ_ONLY);
   mmio_region_release(&r);
 }
@@ -116,17 +96,23 @@ static void pci_refusals_come_before_any_mapping(void **state) {
   (void)state;
   make_pci(1);
   maps = test_count_all_mappings();
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 1, 0, 0, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_IO_BAR);
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 3, 0, 0, MMIO_CACHE_DEFAULT, 0), -ENXIO);
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:03.0", 0, 0, 0, MMIO_CACHE_DEFAULT, 0), -ENODEV);
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 0, 0x2000, 0, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 0, 0x1000, 0x1001, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 0, 0, 0, MMIO_CACHE_WRITE_COMBINING, 0), MMIO_ERR_CACHE_POLICY);
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 0, 0, 0, MMIO_CACHE_CACHED, 0), MMIO_ERR_CACHE_POLICY);
-  assert_int_equal(mmio__pci_map_at(root, &r, "zz", 0, 0, 0, MMIO_CACHE_DEFAULT, 0), -EINVAL);
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 6, 0, 0, MMIO_CACHE_DEFAULT, 0), -EINVAL);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 1, 0, 0, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_IO_BAR);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 3, 0, 0, MMIO_CACHE_DEFAULT, 0), -ENXIO);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:03.0", 0, 0, 0, MMIO_CACHE_DEFAULT, 0), -ENODEV);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 0, 0x2000, 0, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 0, 0x1000, 0x1001, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 0, 0, 0, MMIO_CACHE_WRITE_COMBINING, 0),
+                   MMIO_ERR_CACHE_POLICY);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 0, 0, 0, MMIO_CACHE_CACHED, 0),
+                   MMIO_ERR_CACHE_POLICY);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "zz", 0, 0, 0, MMIO_CACHE_DEFAULT, 0), -EINVAL);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 6, 0, 0, MMIO_CACHE_DEFAULT, 0), -EINVAL);
   make_pci(0);
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 0, 0, 0, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_DECODING_OFF);
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 0, 0, 0, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_DECODING_OFF);
   assert_int_equal(test_count_all_mappings(), maps);
   assert_int_equal(mmio_len(&r), 0);
 }
@@ -137,8 +123,9 @@ static void pci_write_combining_uses_the_wc_file(void **state) {
   (void)state;
   make_pci(1);
   memset(wc, 0x77, sizeof(wc));
-  put(DEV "/resource0_wc", wc, sizeof(wc));
-  assert_int_equal(mmio__pci_map_at(root, &r, "00:02.0", 0, 0, 16, MMIO_CACHE_WRITE_COMBINING, 0), 0);
+  test_tree_put(DEV "/resource0_wc", wc, sizeof(wc));
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 0, 0, 16, MMIO_CACHE_WRITE_COMBINING, 0),
+                   0);
   assert_int_equal(mmio_load8(&r, 0), 0x77);
   mmio_region_release(&r);
 }
@@ -146,37 +133,37 @@ static void pci_write_combining_uses_the_wc_file(void **state) {
 static void uio_region_starts_at_the_register_block_not_the_page(void **state) {
   const size_t ps = (size_t)sysconf(_SC_PAGESIZE);
   uint8_t *dev = calloc(1, 2 * ps);
-  char devdir[PATH_MAX + 8];
   mmio_region r;
   (void)state;
   assert_non_null(dev);
   /* map1's registers start 0x180 bytes into the second page of /dev/uio0. */
   dev[ps + 0x180] = 0xab;
   dev[ps + 0x180 + 0x7f] = 0xcd;
-  put("dev/uio0", dev, 2 * ps);
-  put_text("class/uio/uio0/maps/map0/addr", "0xfe000000\n");
-  put_text("class/uio/uio0/maps/map0/size", "0x1000\n");
-  put_text("class/uio/uio0/maps/map0/offset", "0x0\n");
-  put_text("class/uio/uio0/maps/map1/addr", "0xfe100180\n");
-  put_text("class/uio/uio0/maps/map1/size", "0x80\n");
-  put_text("class/uio/uio0/maps/map1/offset", "0x180\n");
-  snprintf(devdir, sizeof(devdir), "%s/dev", root);
-  assert_int_equal(mmio__uio_map_at(root, devdir, &r, "uio0", 1, 0, 0, MMIO_CACHE_DEFAULT, 0), 0);
+  test_tree_put("dev/uio0", dev, 2 * ps);
+  test_tree_text("class/uio/uio0/maps/map0/addr", "0xfe000000\n");
+  test_tree_text("class/uio/uio0/maps/map0/size", "0x1000\n");
+  test_tree_text("class/uio/uio0/maps/map0/offset", "0x0\n");
+  test_tree_text("class/uio/uio0/maps/map1/addr", "0xfe100180\n");
+  test_tree_text("class/uio/uio0/maps/map1/size", "0x80\n");
+  test_tree_text("class/uio/uio0/maps/map1/offset", "0x180\n");
+  assert_int_equal(mmio__uio_map_at(&env, &r, "uio0", 1, 0, 0, MMIO_CACHE_DEFAULT, 0), 0);
   assert_int_equal(mmio_len(&r), 0x80);
   assert_int_equal(mmio_load8(&r, 0), 0xab);
   assert_int_equal(mmio_load8(&r, 0x7f), 0xcd);
   assert_int_equal(mmio_try_load8(&r, 0x80, &dev[0]), MMIO_ERR_OUT_OF_RANGE);
   mmio_region_release(&r);
   /* A window inside the map. */
-  assert_int_equal(mmio__uio_map_at(root, devdir, &r, "uio0", 1, 0x7f, 1, MMIO_CACHE_DEFAULT, 0), 0);
+  assert_int_equal(mmio__uio_map_at(&env, &r, "uio0", 1, 0x7f, 1, MMIO_CACHE_DEFAULT, 0), 0);
   assert_int_equal(mmio_load8(&r, 0), 0xcd);
   mmio_region_release(&r);
-  assert_int_equal(mmio__uio_map_at(root, devdir, &r, "uio0", 1, 0x40, 0x41, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
-  assert_int_equal(mmio__uio_map_at(root, devdir, &r, "uio0", 2, 0, 0, MMIO_CACHE_DEFAULT, 0), -ENOENT);
-  assert_int_equal(mmio__uio_map_at(root, devdir, &r, "uio1", 0, 0, 0, MMIO_CACHE_DEFAULT, 0), -ENODEV);
+  assert_int_equal(mmio__uio_map_at(&env, &r, "uio0", 1, 0x40, 0x41, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio__uio_map_at(&env, &r, "uio0", 2, 0, 0, MMIO_CACHE_DEFAULT, 0), -ENOENT);
+  assert_int_equal(mmio__uio_map_at(&env, &r, "uio1", 0, 0, 0, MMIO_CACHE_DEFAULT, 0), -ENODEV);
   /* A map of physical memory is device memory: cached is refused. */
-  assert_int_equal(mmio__uio_map_at(root, devdir, &r, "uio0", 0, 0, 0, MMIO_CACHE_CACHED, 0), MMIO_ERR_CACHE_POLICY);
-  assert_int_equal(mmio__uio_map_at(root, devdir, &r, "uio0", 0, 0, 0, MMIO_CACHE_UNCACHED_DEVICE, 0), 0);
+  assert_int_equal(mmio__uio_map_at(&env, &r, "uio0", 0, 0, 0, MMIO_CACHE_CACHED, 0),
+                   MMIO_ERR_CACHE_POLICY);
+  assert_int_equal(mmio__uio_map_at(&env, &r, "uio0", 0, 0, 0, MMIO_CACHE_UNCACHED_DEVICE, 0), 0);
   mmio_region_release(&r);
   free(dev);
 }
@@ -185,15 +172,15 @@ static void vfio_open_says_what_is_missing(void **state) {
   mmio_vfio *v = (mmio_vfio *)1;
   (void)state;
   make_pci(1);
-  assert_int_equal(mmio__vfio_open_at(root, &v, "00:02.0"), MMIO_ERR_NO_IOMMU);
+  assert_int_equal(mmio__vfio_open_at(&env, &v, "00:02.0"), MMIO_ERR_NO_IOMMU);
   assert_null(v);
-  put_text("kernel/iommu_groups/7/devices/.keep", "");
-  link_to(DEV "/iommu_group", "../../../kernel/iommu_groups/7");
-  put_text("bus/pci/drivers/uio_pci_generic/.keep", "");
-  link_to(DEV "/driver", "../../../bus/pci/drivers/uio_pci_generic");
-  assert_int_equal(mmio__vfio_open_at(root, &v, "00:02.0"), MMIO_ERR_WRONG_DRIVER);
-  assert_int_equal(mmio__vfio_open_at(root, &v, "00:09.0"), -ENODEV);
-  assert_int_equal(mmio__vfio_open_at(root, &v, "nope"), -EINVAL);
+  test_tree_text("kernel/iommu_groups/7/devices/.keep", "");
+  test_tree_link(DEV "/iommu_group", "../../../kernel/iommu_groups/7");
+  test_tree_text("bus/pci/drivers/uio_pci_generic/.keep", "");
+  test_tree_link(DEV "/driver", "../../../bus/pci/drivers/uio_pci_generic");
+  assert_int_equal(mmio__vfio_open_at(&env, &v, "00:02.0"), MMIO_ERR_WRONG_DRIVER);
+  assert_int_equal(mmio__vfio_open_at(&env, &v, "00:09.0"), -ENODEV);
+  assert_int_equal(mmio__vfio_open_at(&env, &v, "nope"), -EINVAL);
 }
 
 /* A region info as the kernel returns it: a sparse-mmap capability with
@@ -238,53 +225,54 @@ static void explain_reads_sysfs_for_the_reason(void **state) {
   char buf[2048];
   (void)state;
   make_pci(0);
-  mmio__explain_at(root, buf, sizeof(buf), "pci:00:02.0/bar0", MMIO_ERR_DECODING_OFF);
+  mmio__explain_at(&env, buf, sizeof(buf), "pci:00:02.0/bar0", MMIO_ERR_DECODING_OFF);
   assert_non_null(strstr(buf, "memory decoding (bit 1) clear"));
   assert_non_null(strstr(buf, "echo 1 > /sys/bus/pci/devices/0000:00:02.0/enable"));
 
-  mmio__explain_at(root, buf, sizeof(buf), "pci:00:02.0/bar1", MMIO_ERR_IO_BAR);
+  mmio__explain_at(&env, buf, sizeof(buf), "pci:00:02.0/bar1", MMIO_ERR_IO_BAR);
   assert_non_null(strstr(buf, "BAR 1 of 0000:00:02.0 decodes I/O ports"));
 
-  put_text("bus/pci/drivers/vfio-pci/.keep", "");
-  link_to(DEV "/driver", "../../../bus/pci/drivers/vfio-pci");
-  mmio__explain_at(root, buf, sizeof(buf), "pci:00:02.0/bar0", -EINVAL);
+  test_tree_text("bus/pci/drivers/vfio-pci/.keep", "");
+  test_tree_link(DEV "/driver", "../../../bus/pci/drivers/vfio-pci");
+  mmio__explain_at(&env, buf, sizeof(buf), "pci:00:02.0/bar0", -EINVAL);
   assert_non_null(strstr(buf, "bound to the driver vfio-pci"));
   assert_non_null(strstr(buf, "use vfio:0000:00:02.0/bar0"));
 
   /* /dev/mem refused: the address is found in BAR 2 of the device. */
-  mmio__explain_at(root, buf, sizeof(buf), "phys:0xfe002010+0x10", -EPERM);
+  mmio__explain_at(&env, buf, sizeof(buf), "phys:0xfe002010+0x10", -EPERM);
   assert_non_null(strstr(buf, "0xfe002010 is in BAR 2 of 0000:00:02.0"));
   assert_non_null(strstr(buf, "bound to the driver vfio-pci"));
   assert_non_null(strstr(buf, "STRICT_DEVMEM"));
   assert_non_null(strstr(buf, "Use vfio:0000:00:02.0/bar2 while vfio-pci holds it"));
-  link_to(DEV "/driver", "../../../bus/pci/drivers/uio_pci_generic");
-  mmio__explain_at(root, buf, sizeof(buf), "phys:0xfe002010+0x10", -EPERM);
+  test_tree_link(DEV "/driver", "../../../bus/pci/drivers/uio_pci_generic");
+  mmio__explain_at(&env, buf, sizeof(buf), "phys:0xfe002010+0x10", -EPERM);
   assert_non_null(strstr(buf, "Use pci:0000:00:02.0/bar2 (sysfs)"));
-  link_to(DEV "/driver", "../../../bus/pci/drivers/vfio-pci");
-  mmio__explain_at(root, buf, sizeof(buf), "phys:0x1000+0x10", -EPERM);
+  test_tree_link(DEV "/driver", "../../../bus/pci/drivers/vfio-pci");
+  mmio__explain_at(&env, buf, sizeof(buf), "phys:0x1000+0x10", -EPERM);
   assert_non_null(strstr(buf, "iomem=relaxed"));
 
   /* A group that is not viable lists its members and their drivers. */
-  put_text("kernel/iommu_groups/7/devices/.keep", "");
-  link_to(DEV "/iommu_group", "../../../kernel/iommu_groups/7");
-  link_to("kernel/iommu_groups/7/devices/0000:00:02.0", "../../../../" DEV);
-  put_text("bus/pci/devices/0000:00:02.1/config", "");
-  put_text("bus/pci/drivers/e1000e/.keep", "");
-  link_to("bus/pci/devices/0000:00:02.1/driver", "../../../bus/pci/drivers/e1000e");
-  link_to("kernel/iommu_groups/7/devices/0000:00:02.1", "../../../../bus/pci/devices/0000:00:02.1");
-  mmio__explain_at(root, buf, sizeof(buf), "vfio:00:02.0/bar0", MMIO_ERR_VFIO_NOT_VIABLE);
+  test_tree_text("kernel/iommu_groups/7/devices/.keep", "");
+  test_tree_link(DEV "/iommu_group", "../../../kernel/iommu_groups/7");
+  test_tree_link("kernel/iommu_groups/7/devices/0000:00:02.0", "../../../../" DEV);
+  test_tree_text("bus/pci/devices/0000:00:02.1/config", "");
+  test_tree_text("bus/pci/drivers/e1000e/.keep", "");
+  test_tree_link("bus/pci/devices/0000:00:02.1/driver", "../../../bus/pci/drivers/e1000e");
+  test_tree_link("kernel/iommu_groups/7/devices/0000:00:02.1",
+                 "../../../../bus/pci/devices/0000:00:02.1");
+  mmio__explain_at(&env, buf, sizeof(buf), "vfio:00:02.0/bar0", MMIO_ERR_VFIO_NOT_VIABLE);
   assert_non_null(strstr(buf, "IOMMU group 7 holds:"));
   assert_non_null(strstr(buf, "0000:00:02.1 (e1000e)"));
   assert_non_null(strstr(buf, "0000:00:02.0 (vfio-pci)"));
 
-  link_to(DEV "/driver", "../../../bus/pci/drivers/e1000e");
-  mmio__explain_at(root, buf, sizeof(buf), "vfio:00:02.0/bar0", MMIO_ERR_WRONG_DRIVER);
+  test_tree_link(DEV "/driver", "../../../bus/pci/drivers/e1000e");
+  mmio__explain_at(&env, buf, sizeof(buf), "vfio:00:02.0/bar0", MMIO_ERR_WRONG_DRIVER);
   assert_non_null(strstr(buf, "bound to the driver e1000e"));
   assert_non_null(strstr(buf, "driver_override"));
 
-  mmio__explain_at(root, buf, sizeof(buf), "vfio:00:02.0/bar0", MMIO_ERR_NO_IOMMU);
+  mmio__explain_at(&env, buf, sizeof(buf), "vfio:00:02.0/bar0", MMIO_ERR_NO_IOMMU);
   assert_non_null(strstr(buf, "intel_iommu=on"));
-  mmio__explain_at(root, buf, sizeof(buf), "uio:uio0/map0", -ENOENT);
+  mmio__explain_at(&env, buf, sizeof(buf), "uio:uio0/map0", -ENOENT);
   assert_non_null(strstr(buf, "uio0 has no map0"));
   assert_non_null(strstr(buf, "/sys/class/uio/uio0/maps"));
 }
@@ -321,7 +309,8 @@ static void file_spec_maps_a_window_or_the_rest(void **state) {
   size_t i;
   int fd = mkstemp(path);
   (void)state;
-  for (i = 0; i < sizeof(data); i++) data[i] = (uint8_t)i;
+  for (i = 0; i < sizeof(data); i++)
+    data[i] = (uint8_t)i;
   assert_int_equal(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
   close(fd);
   snprintf(spec, sizeof(spec), "file:%s@0x100+0x10", path);
@@ -342,10 +331,12 @@ static void file_spec_maps_a_window_or_the_rest(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(pci_bar_maps_the_window_of_the_resource_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(pci_bar_maps_the_window_of_the_resource_file, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(pci_refusals_come_before_any_mapping, setup, teardown),
       cmocka_unit_test_setup_teardown(pci_write_combining_uses_the_wc_file, setup, teardown),
-      cmocka_unit_test_setup_teardown(uio_region_starts_at_the_register_block_not_the_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(uio_region_starts_at_the_register_block_not_the_page, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(vfio_open_says_what_is_missing, setup, teardown),
       cmocka_unit_test_setup_teardown(explain_reads_sysfs_for_the_reason, setup, teardown),
       cmocka_unit_test(vfio_mmap_honours_sparse_areas),

@@ -95,13 +95,15 @@ static void nested_splits_cover_the_whole_region_once(void **state) {
   fresh(&r, buf, 64);
   /* Split off 16, then 16 of the rest, and so on: each part has offset 0 at
    * its own start, and their lengths add up to the original. */
-  for (i = 0; i < 3; i++) assert_int_equal(mmio_try_split_off(&r, 16, &parts[i]), 0);
+  for (i = 0; i < 3; i++)
+    assert_int_equal(mmio_try_split_off(&r, 16, &parts[i]), 0);
   mmio_region_move(&parts[3], &r);
   for (i = 0; i < 4; i++) {
     assert_int_equal(mmio_len(&parts[i]), 16);
     mmio_store8(&parts[i], 0, (uint8_t)(i + 1));
   }
-  for (i = 0; i < 4; i++) assert_int_equal(buf[i * 16], i + 1);
+  for (i = 0; i < 4; i++)
+    assert_int_equal(buf[i * 16], i + 1);
   /* A split of a split. */
   {
     mmio_region inner;
@@ -112,7 +114,8 @@ static void nested_splits_cover_the_whole_region_once(void **state) {
     assert_int_equal(buf[36], 0xee);
     mmio_region_release(&inner);
   }
-  for (i = 0; i < 4; i++) mmio_region_release(&parts[i]);
+  for (i = 0; i < 4; i++)
+    mmio_region_release(&parts[i]);
 }
 
 static void align_offset_follows_the_address_after_odd_splits(void **state) {

@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include <mmio/fake.h>
 #include <mmio/mmio.h>
-#include <mmio/mock.h>
+#include <mmio/testing/fake.h>
+#include <mmio/testing/mock.h>
 #include <mmio/trace.h>
 
 static _Alignas(64) uint8_t mem[64];
@@ -97,7 +97,7 @@ static void time_field_is_added_on_request(void **state) {
   rewind(f);
   assert_non_null(fgets(line, sizeof(line), f));
   assert_non_null(strstr(line, "1 store32 0x0 0x00000001 t="));
-  assert_int_equal(mmio_trace_parse(line, &rec), 0);
+  assert_int_equal(mmio_trace_parse(&rec, line), 0);
   assert_int_equal(rec.seq, 1);
   fclose(f);
 }
@@ -118,7 +118,7 @@ static void failed_accesses_are_recorded_with_their_error(void **state) {
   assert_int_equal(mmio_fake_create(&fake, 16, MMIO_FAKE_STRICT), 0);
   mmio_fake_on_failure(fake, quiet, NULL);
   assert_int_equal(mmio_fake_add_regs(fake, &reg, 1), 0);
-  assert_int_equal(mmio_fake_region(fake, &inner), 0);
+  assert_int_equal(mmio_fake_region(&inner, fake), 0);
   assert_int_equal(mmio_trace_callback(&r, &inner, collect, NULL), 0);
   assert_int_equal(mmio_try_load8(&r, 1, &v8), MMIO_ERR_REJECTED);
   assert_int_equal(mmio_try_store32(&r, 8, 5), MMIO_ERR_REJECTED);
@@ -128,7 +128,7 @@ static void failed_accesses_are_recorded_with_their_error(void **state) {
   assert_int_equal(recs[1].value, 5);
   {
     char line[128];
-    assert_true(mmio_trace_format(&recs[1], 0, line, sizeof(line)) > 0);
+    assert_true(mmio_trace_format(line, sizeof(line), &recs[1], 0) > 0);
     assert_string_equal(line, "2 store32 0x8 0x00000005 err=MMIO_ERR_REJECTED");
   }
   mmio_region_release(&r);
@@ -147,8 +147,8 @@ static void format_and_parse_round_trip(void **state) {
   for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
     char line[160];
     struct mmio_trace_record out;
-    assert_true(mmio_trace_format(&in[i], MMIO_TRACE_TIME, line, sizeof(line)) > 0);
-    assert_int_equal(mmio_trace_parse(line, &out), 0);
+    assert_true(mmio_trace_format(line, sizeof(line), &in[i], MMIO_TRACE_TIME) > 0);
+    assert_int_equal(mmio_trace_parse(&out, line), 0);
     assert_true(out.seq == in[i].seq && out.time_ns == in[i].time_ns);
     assert_int_equal(out.store, in[i].store);
     assert_int_equal(out.width, in[i].width);
@@ -158,31 +158,31 @@ static void format_and_parse_round_trip(void **state) {
   }
   {
     char tiny[8];
-    assert_int_equal(mmio_trace_format(&in[0], 0, tiny, sizeof(tiny)), -ENOSPC);
+    assert_int_equal(mmio_trace_format(tiny, sizeof(tiny), &in[0], 0), -ENOSPC);
   }
 }
 
 static void parse_rejects_what_is_not_a_record(void **state) {
   static const char *const bad[] = {
       "",
-      "1 load32 0x0",                    /* no value */
-      "x load32 0x0 0x00000000",         /* seq */
-      "1 read32 0x0 0x00000000",         /* op */
-      "1 load24 0x0 0x000000",           /* width */
-      "1 load32 0 0x00000000",           /* offset without 0x */
-      "1 load32 0x0 0x100000000",        /* value wider than 32 bits */
-      "1 load8 0x0 0x1ff",               /* value wider than 8 bits */
-      "1 load32 0x0 0x0 t=abc",          /* time */
-      "1 load32 0x0 0x0 err=NOPE",       /* error name */
-      "1 load32 0x0 0x0 extra",          /* unknown field */
-      "-1 load32 0x0 0x0",               /* negative */
+      "1 load32 0x0",              /* no value */
+      "x load32 0x0 0x00000000",   /* seq */
+      "1 read32 0x0 0x00000000",   /* op */
+      "1 load24 0x0 0x000000",     /* width */
+      "1 load32 0 0x00000000",     /* offset without 0x */
+      "1 load32 0x0 0x100000000",  /* value wider than 32 bits */
+      "1 load8 0x0 0x1ff",         /* value wider than 8 bits */
+      "1 load32 0x0 0x0 t=abc",    /* time */
+      "1 load32 0x0 0x0 err=NOPE", /* error name */
+      "1 load32 0x0 0x0 extra",    /* unknown field */
+      "-1 load32 0x0 0x0",         /* negative */
   };
   size_t i;
   struct mmio_trace_record rec;
   (void)state;
   for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-    if (mmio_trace_parse(bad[i], &rec) != -EINVAL) fail_msg("parsed: \"%s\"", bad[i]);
-  assert_int_equal(mmio_trace_parse("7 store16 0x2 0x00ff err=EIO\n", &rec), 0);
+    if (mmio_trace_parse(&rec, bad[i]) != -EINVAL) fail_msg("parsed: \"%s\"", bad[i]);
+  assert_int_equal(mmio_trace_parse(&rec, "7 store16 0x2 0x00ff err=EIO\n"), 0);
   assert_int_equal(rec.err, -EIO);
 }
 
@@ -206,11 +206,11 @@ static void arbitrary_lines_parse_or_fail_cleanly(void **state) {
       line[(seed >> 8) % len] = (i % 5 == 0) ? (char)(1 + (seed >> 16) % 255)
                                              : alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
     }
-    err = mmio_trace_parse(line, &rec);
+    err = mmio_trace_parse(&rec, line);
     if (err == 0) {
       assert_true(rec.width == 1 || rec.width == 2 || rec.width == 4 || rec.width == 8);
-      assert_true(mmio_trace_format(&rec, MMIO_TRACE_TIME, again, sizeof(again)) > 0);
-      assert_int_equal(mmio_trace_parse(again, &back), 0);
+      assert_true(mmio_trace_format(again, sizeof(again), &rec, MMIO_TRACE_TIME) > 0);
+      assert_int_equal(mmio_trace_parse(&back, again), 0);
       assert_true(back.seq == rec.seq && back.value == rec.value && back.offset == rec.offset &&
                   back.err == rec.err && back.store == rec.store);
     } else {
@@ -256,7 +256,7 @@ static void replay_turns_a_recording_into_a_strict_mock(void **state) {
   assert_int_equal(mmio_mock_create(&m, sizeof(mem)), 0);
   mmio_mock_on_failure(m, mock_record, NULL);
   assert_int_equal(mmio_mock_expect_trace(m, f), 0);
-  assert_int_equal(mmio_mock_region(m, &r), 0);
+  assert_int_equal(mmio_mock_region(&r, m), 0);
   assert_int_equal(mmio_try_load32(&r, 4, &v), 0);
   assert_int_equal(v, 0x2a);
   /* A different store than recorded fails, naming both. */

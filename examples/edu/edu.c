@@ -15,8 +15,7 @@ static long long now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int edu_open(struct edu *dev, mmio_region *bar0, edu_wait_irq_fn wait_irq,
-             void *wait_arg) {
+int edu_open(struct edu *dev, mmio_region *bar0, edu_wait_irq_fn wait_irq, void *wait_arg) {
   uint32_t id = 0;
   int err = 0;
   dev->regs = (mmio_region){0};
@@ -77,8 +76,7 @@ static int poll_fact_done(struct edu *dev, int timeout_ms) {
   int err = 0;
   while (err == 0 && (status & EDU_STATUS_COMPUTING)) {
     err = mmio_try_load32(&dev->regs, EDU_REG_STATUS, &status);
-    if (err == 0 && (status & EDU_STATUS_COMPUTING) && now_ms() > deadline)
-      err = -ETIMEDOUT;
+    if (err == 0 && (status & EDU_STATUS_COMPUTING) && now_ms() > deadline) err = -ETIMEDOUT;
   }
   return err;
 }
@@ -92,8 +90,7 @@ int edu_factorial(struct edu *dev, uint32_t n, uint32_t *out, int timeout_ms) {
    * finish before the request is in place. */
   if (err == 0) err = mmio_try_store32(&dev->regs, EDU_REG_STATUS, irq);
   if (err == 0) err = mmio_try_store32(&dev->regs, EDU_REG_FACTORIAL, n);
-  if (err == 0)
-    err = irq ? wait_fact_irq(dev, timeout_ms) : poll_fact_done(dev, timeout_ms);
+  if (err == 0) err = irq ? wait_fact_irq(dev, timeout_ms) : poll_fact_done(dev, timeout_ms);
   if (err == 0) err = poll_fact_done(dev, timeout_ms);
   if (err == 0) err = mmio_try_load32(&dev->regs, EDU_REG_FACTORIAL, out);
   return err;

@@ -24,7 +24,7 @@
 #define EDU_REG_DMA_COUNT 0x90
 #define EDU_REG_DMA_CMD 0x98
 
-#define EDU_ID_MAGIC 0xedu      /* low byte of ID */
+#define EDU_ID_MAGIC 0xedu         /* low byte of ID */
 #define EDU_STATUS_COMPUTING 0x01u /* RO: factorial in progress */
 #define EDU_STATUS_IRQ_FACT 0x80u  /* raise EDU_IRQ_FACT when done */
 #define EDU_IRQ_FACT 0x01u         /* the factorial-done interrupt bit */
@@ -50,8 +50,7 @@ struct edu {
  * magic present. wait_irq may be NULL.
  * Returns 0; -ENODEV when the ID does not match; an mmio error code.
  */
-int edu_open(struct edu *dev, mmio_region *bar0, edu_wait_irq_fn wait_irq,
-             void *wait_arg);
+int edu_open(struct edu *dev, mmio_region *bar0, edu_wait_irq_fn wait_irq, void *wait_arg);
 
 /* Releases the registers. Accepts a closed device. */
 void edu_close(struct edu *dev);

@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "--fake") == 0) {
     err = edu_fake_create(&model, 3);
-    if (err == 0) err = edu_fake_region(model, &bar0);
+    if (err == 0) err = edu_fake_region(&bar0, model);
   } else {
     err = mmio_open(&bar0, argv[1], MMIO_CACHE_DEFAULT, 0);
   }

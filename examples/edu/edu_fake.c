@@ -24,7 +24,8 @@ static void raise_irq(struct edu_fake *e, uint32_t bits) {
 static void finish(struct edu_fake *e) {
   uint32_t n = mmio_fake_peek32(e->regs, EDU_REG_FACTORIAL), r = 1;
   uint32_t status = mmio_fake_peek32(e->regs, EDU_REG_STATUS);
-  while (n > 0) r *= n--;
+  while (n > 0)
+    r *= n--;
   mmio_fake_poke32(e->regs, EDU_REG_FACTORIAL, r);
   mmio_fake_poke32(e->regs, EDU_REG_STATUS, status & ~EDU_STATUS_COMPUTING);
   if (status & EDU_STATUS_IRQ_FACT) raise_irq(e, EDU_IRQ_FACT);
@@ -71,8 +72,7 @@ static int raise_written(mmio_fake *f, size_t reg, uint64_t old, uint64_t v, voi
 
 static int ack_written(mmio_fake *f, size_t reg, uint64_t old, uint64_t v, void *arg) {
   (void)reg, (void)old, (void)arg;
-  mmio_fake_poke32(f, EDU_REG_IRQ_STATUS,
-                   mmio_fake_peek32(f, EDU_REG_IRQ_STATUS) & ~(uint32_t)v);
+  mmio_fake_poke32(f, EDU_REG_IRQ_STATUS, mmio_fake_peek32(f, EDU_REG_IRQ_STATUS) & ~(uint32_t)v);
   return 0;
 }
 
@@ -97,21 +97,39 @@ int edu_fake_create(struct edu_fake **out, unsigned latency) {
   if (err == 0) {
     const struct mmio_fake_reg regs[] = {
         {.name = "ID", .offset = EDU_REG_ID, .width = 4, .reset = 0x010000edu, .ro = ~0ull},
-        {.name = "LIVENESS", .offset = EDU_REG_LIVENESS, .width = 4,
-         .on_write = liveness_written},
-        {.name = "FACTORIAL", .offset = EDU_REG_FACTORIAL, .width = 4,
-         .on_write = factorial_written, .arg = e},
-        {.name = "STATUS", .offset = EDU_REG_STATUS, .width = 4, .ro = ~(uint64_t)EDU_STATUS_IRQ_FACT,
-         .on_read = status_read, .arg = e},
+        {.name = "LIVENESS", .offset = EDU_REG_LIVENESS, .width = 4, .on_write = liveness_written},
+        {.name = "FACTORIAL",
+         .offset = EDU_REG_FACTORIAL,
+         .width = 4,
+         .on_write = factorial_written,
+         .arg = e},
+        {.name = "STATUS",
+         .offset = EDU_REG_STATUS,
+         .width = 4,
+         .ro = ~(uint64_t)EDU_STATUS_IRQ_FACT,
+         .on_read = status_read,
+         .arg = e},
         {.name = "IRQ_STATUS", .offset = EDU_REG_IRQ_STATUS, .width = 4, .ro = ~0ull},
-        {.name = "IRQ_RAISE", .offset = EDU_REG_IRQ_RAISE, .width = 4, .ro = ~0ull,
-         .on_read = reads_all_ones, .on_write = raise_written, .arg = e},
-        {.name = "IRQ_ACK", .offset = EDU_REG_IRQ_ACK, .width = 4, .ro = ~0ull,
-         .on_read = reads_all_ones, .on_write = ack_written},
+        {.name = "IRQ_RAISE",
+         .offset = EDU_REG_IRQ_RAISE,
+         .width = 4,
+         .ro = ~0ull,
+         .on_read = reads_all_ones,
+         .on_write = raise_written,
+         .arg = e},
+        {.name = "IRQ_ACK",
+         .offset = EDU_REG_IRQ_ACK,
+         .width = 4,
+         .ro = ~0ull,
+         .on_read = reads_all_ones,
+         .on_write = ack_written},
         {.name = "DMA_SRC", .offset = EDU_REG_DMA_SRC, .width = 8, .widths = dma_widths},
         {.name = "DMA_DST", .offset = EDU_REG_DMA_DST, .width = 8, .widths = dma_widths},
         {.name = "DMA_COUNT", .offset = EDU_REG_DMA_COUNT, .width = 8, .widths = dma_widths},
-        {.name = "DMA_CMD", .offset = EDU_REG_DMA_CMD, .width = 8, .widths = dma_widths,
+        {.name = "DMA_CMD",
+         .offset = EDU_REG_DMA_CMD,
+         .width = 8,
+         .widths = dma_widths,
          .on_write = dma_cmd_written},
     };
     e->latency = latency;
@@ -131,9 +149,7 @@ void edu_fake_destroy(struct edu_fake *e) {
   free(e);
 }
 
-int edu_fake_region(struct edu_fake *e, mmio_region *out) {
-  return mmio_fake_region(e->regs, out);
-}
+int edu_fake_region(mmio_region *out, struct edu_fake *e) { return mmio_fake_region(out, e->regs); }
 
 mmio_fake *edu_fake_registers(struct edu_fake *e) { return e->regs; }
 
@@ -144,6 +160,7 @@ int edu_fake_irq_asserted(struct edu_fake *e) {
 int edu_fake_wait_irq(void *arg, int timeout_ms) {
   struct edu_fake *e = arg;
   int t;
-  for (t = 0; t < timeout_ms && !edu_fake_irq_asserted(e); t++) step(e);
+  for (t = 0; t < timeout_ms && !edu_fake_irq_asserted(e); t++)
+    step(e);
   return edu_fake_irq_asserted(e);
 }

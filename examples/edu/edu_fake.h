@@ -1,5 +1,5 @@
 /*
- * A model of QEMU's edu device on a fake register file (mmio/fake.h), for
+ * A model of QEMU's edu device on a fake register file (mmio/testing/fake.h), for
  * running the edu driver's logic in unit tests on any machine.
  *
  * Modelled: ID, liveness inversion, factorial with its COMPUTING status and
@@ -13,8 +13,8 @@
 #ifndef EDU_FAKE_H
 #define EDU_FAKE_H
 
-#include <mmio/fake.h>
 #include <mmio/mmio.h>
+#include <mmio/testing/fake.h>
 
 struct edu_fake;
 
@@ -30,7 +30,7 @@ int edu_fake_create(struct edu_fake **out, unsigned latency);
 void edu_fake_destroy(struct edu_fake *e);
 
 /* Makes *out a region over the model's BAR0 (1 MiB). */
-int edu_fake_region(struct edu_fake *e, mmio_region *out);
+int edu_fake_region(mmio_region *out, struct edu_fake *e);
 
 /* The register file, for peeks, counts and a failure handler. */
 mmio_fake *edu_fake_registers(struct edu_fake *e);

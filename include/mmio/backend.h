@@ -89,8 +89,47 @@ MMIO_API int mmio_region_from_memory(mmio_region *out, void *base, size_t len,
  * Returns 0; -EINVAL when out or ops is NULL or a load/store function is
  * missing; MMIO_ERR_OUT_OF_RANGE when len > PTRDIFF_MAX; -ENOMEM.
  */
-MMIO_API int mmio_region_from_ops(mmio_region *out, const struct mmio_ops *ops,
-                                  void *ctx, size_t len);
+MMIO_API int mmio_region_from_ops(mmio_region *out, const struct mmio_ops *ops, void *ctx,
+                                  size_t len);
+
+/*
+ * Defines, at file scope, `static const struct mmio_ops name` whose eight
+ * load and store functions all call one access function,
+ *
+ *   int fn(void *ctx, size_t off, unsigned width, int store, uint64_t *value);
+ *
+ * which performs one access of width bytes (1, 2, 4 or 8) at off: a load
+ * stores what it read in *value, a store writes *value (whose bits above
+ * the width are zero). It returns what the load or store returns.
+ * release_fn is the table's release function, or NULL. For backends whose
+ * accesses differ only in their width, which is most of them. (C only: the
+ * table uses designated initializers.)
+ */
+#define MMIO_DEFINE_OPS(name, fn, release_fn)                                                      \
+  MMIO__OPS_WIDTH(name, fn, 8)                                                                     \
+  MMIO__OPS_WIDTH(name, fn, 16)                                                                    \
+  MMIO__OPS_WIDTH(name, fn, 32)                                                                    \
+  MMIO__OPS_WIDTH(name, fn, 64)                                                                    \
+  static const struct mmio_ops name = {.load8 = name##_load8,                                      \
+                                       .load16 = name##_load16,                                    \
+                                       .load32 = name##_load32,                                    \
+                                       .load64 = name##_load64,                                    \
+                                       .store8 = name##_store8,                                    \
+                                       .store16 = name##_store16,                                  \
+                                       .store32 = name##_store32,                                  \
+                                       .store64 = name##_store64,                                  \
+                                       .release = release_fn}
+#define MMIO__OPS_WIDTH(name, fn, bits)                                                            \
+  static int name##_load##bits(void *ctx, size_t off, uint##bits##_t *out) {                       \
+    uint64_t v = 0;                                                                                \
+    int err = fn(ctx, off, bits / 8, 0, &v);                                                       \
+    if (err == 0) *out = (uint##bits##_t)v;                                                        \
+    return err;                                                                                    \
+  }                                                                                                \
+  static int name##_store##bits(void *ctx, size_t off, uint##bits##_t v) {                         \
+    uint64_t w = v;                                                                                \
+    return fn(ctx, off, bits / 8, 1, &w);                                                          \
+  }
 
 #ifdef __cplusplus
 }

@@ -19,49 +19,57 @@
 extern "C" {
 #endif
 
-/* The access does not fit inside the region, or a requested range runs past
- * the end of a memory object, or a size or offset is too large to represent. */
-#define MMIO_ERR_OUT_OF_RANGE (-5001)
+/*
+ * The library's own codes, one row each: XX(NAME, code, message).
+ *
+ * This list is the only place a code is written down. It generates the
+ * MMIO_ERR_<NAME> constants, mmio_err_name() and mmio_strerror() here, the
+ * command-line tool's messages and the Python binding's exception classes,
+ * so they cannot drift apart. The message says what happened and, where
+ * there is something to do, what to do.
+ */
+#define MMIO_ERRNO_MAP(XX)                                                                         \
+  /* The access does not fit inside the region, a requested range runs past                        \
+   * the end of a memory object, or a size or offset is too large. */                              \
+  XX(OUT_OF_RANGE, -5001,                                                                          \
+     "offset or size out of range: the access must lie inside the region or object")               \
+  /* The offset is not naturally aligned for the access width. Alignment is                        \
+   * judged on the real address (or a backend's own offset). */                                    \
+  XX(UNALIGNED, -5002,                                                                             \
+     "offset not naturally aligned for the access width: use a multiple of the width "             \
+     "(mmio_align_offset finds the first one)")                                                    \
+  /* A store to a region without the write right. Nothing was written. */                          \
+  XX(READ_ONLY, -5003, "region is read-only: map or open it without the read-only flag to store")  \
+  /* The object cannot give the requested memory type; never downgraded. */                        \
+  XX(CACHE_POLICY, -5004,                                                                          \
+     "memory object cannot provide the requested cache policy: ask for the default policy "        \
+     "or the one the object gives")                                                                \
+  /* A test double refused the access; its failure handler was told why. */                        \
+  XX(REJECTED, -5005, "access rejected by a test double (see its failure message)")                \
+  /* A source spec string does not parse. */                                                       \
+  XX(BAD_SPEC, -5006, "malformed source spec: see mmio_spec_forms() for the accepted forms")       \
+  /* The PCI device's memory decoding is off: BARs read as all ones. */                            \
+  XX(DECODING_OFF, -5007,                                                                          \
+     "PCI memory decoding is off: the BAR would read as all ones; enable the device first")        \
+  /* The PCI BAR decodes I/O ports, not memory. */                                                 \
+  XX(IO_BAR, -5008, "PCI BAR decodes I/O ports, not memory: it cannot be mapped")                  \
+  /* No IOMMU group: VFIO cannot be used. */                                                       \
+  XX(NO_IOMMU, -5009, "device has no IOMMU group (no IOMMU enabled): VFIO cannot be used")         \
+  /* Another device in the IOMMU group is bound to a driver other than vfio-pci. */                \
+  XX(VFIO_NOT_VIABLE, -5010,                                                                       \
+     "VFIO group not viable: bind every device in the group to vfio-pci or to no driver")          \
+  /* Bound to a driver other than the one the source needs, or to none. */                         \
+  XX(WRONG_DRIVER, -5011, "device is not bound to the driver this source needs")                   \
+  /* A device name (vendor:device, UIO name) matches more than one device. */                      \
+  XX(AMBIGUOUS, -5012, "the name matches several devices: add #N to pick one, or use the address")
 
-/* The offset is not naturally aligned for the access width. Alignment is
- * judged on the real address (or, for non-memory backends, the backend's own
- * offset), not on the offset inside the region. */
-#define MMIO_ERR_UNALIGNED (-5002)
-
-/* A store was attempted on a region that has no write right (made read-only,
- * or mapped with MMIO_MAP_READ_ONLY). Nothing was written. */
-#define MMIO_ERR_READ_ONLY (-5003)
-
-/* The memory object cannot provide the requested cache policy. The library
- * never silently substitutes a different policy. */
-#define MMIO_ERR_CACHE_POLICY (-5004)
-
-/* A test double (fake register file, mock, concurrency checker) refused the
- * access; its failure handler has been given a message saying why. */
-#define MMIO_ERR_REJECTED (-5005)
-
-/* A source spec string (mmio_open) does not parse; mmio_spec_parse and
- * mmio_explain say where and show the expected forms. */
-#define MMIO_ERR_BAD_SPEC (-5006)
-
-/* The PCI device's memory decoding is off (command register bit 1 clear):
- * its memory BARs would read as all ones. */
-#define MMIO_ERR_DECODING_OFF (-5007)
-
-/* The PCI BAR decodes I/O ports, not memory, and cannot be mapped. */
-#define MMIO_ERR_IO_BAR (-5008)
-
-/* The device has no IOMMU group: no IOMMU is enabled, so VFIO cannot be
- * used (Debian kernels have no VFIO no-IOMMU mode). */
-#define MMIO_ERR_NO_IOMMU (-5009)
-
-/* The device's IOMMU group is not viable for VFIO: another device in the
- * group is bound to a driver other than vfio-pci. */
-#define MMIO_ERR_VFIO_NOT_VIABLE (-5010)
-
-/* The device is bound to a driver other than the one the source needs
- * (vfio-pci for VFIO), or to none. */
-#define MMIO_ERR_WRONG_DRIVER (-5011)
+/* MMIO_ERR_OUT_OF_RANGE, MMIO_ERR_UNALIGNED, ...: see MMIO_ERRNO_MAP. */
+enum mmio_errno {
+#define MMIO__ERR_ENUM(name, code, message) MMIO_ERR_##name = (code),
+  MMIO_ERRNO_MAP(MMIO__ERR_ENUM)
+#undef MMIO__ERR_ENUM
+      MMIO__ERR_END = 0
+};
 
 /*
  * Returns a static, human-readable description of err.

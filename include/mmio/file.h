@@ -27,17 +27,15 @@ extern "C" {
  * Returns 0; -EINVAL; MMIO_ERR_OUT_OF_RANGE for an existing object smaller
  * than size, or an empty one with size 0; -errno.
  */
-MMIO_API int mmio_shm_map(mmio_region *out, const char *name, size_t size,
-                          unsigned flags);
+MMIO_API int mmio_shm_map(mmio_region *out, const char *name, size_t size, unsigned flags);
 
 /*
  * Maps size bytes of the file at path, starting offset bytes into it, with
  * mmio_map()'s rules. size 0 means "to the end of the file", which only a
  * regular file has: for a device node give the size (-EINVAL otherwise).
  */
-MMIO_API int mmio_file_map(mmio_region *out, const char *path, uint64_t offset,
-                           size_t size, enum mmio_cache_policy policy,
-                           unsigned flags);
+MMIO_API int mmio_file_map(mmio_region *out, const char *path, uint64_t offset, size_t size,
+                           enum mmio_cache_policy policy, unsigned flags);
 
 #ifdef __cplusplus
 }

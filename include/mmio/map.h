@@ -57,7 +57,8 @@ MMIO_API const char *mmio_cache_policy_name(enum mmio_cache_policy policy);
  * it can ever fault with SIGBUS. Its pages read as zero.
  *
  * Returns the file descriptor (close-on-exec), which the caller owns;
- * MMIO_ERR_OUT_OF_RANGE when the rounded size does not fit an off_t; or
+ * -EINVAL for size 0; MMIO_ERR_OUT_OF_RANGE when the rounded size does not
+ * fit an off_t; or
  * -errno from memfd_create, ftruncate or the sealing.
  */
 MMIO_API int mmio_vmo_create(size_t size);

@@ -34,9 +34,8 @@ extern "C" {
  * down. mmio_explain() (mmio/open.h) words each case.
  * On failure *out is left empty and nothing stays open.
  */
-MMIO_API int mmio_pci_map(mmio_region *out, const char *bdf, unsigned bar,
-                          uint64_t offset, size_t size,
-                          enum mmio_cache_policy policy, unsigned flags);
+MMIO_API int mmio_pci_map(mmio_region *out, const char *bdf, unsigned bar, uint64_t offset,
+                          size_t size, enum mmio_cache_policy policy, unsigned flags);
 
 #ifdef __cplusplus
 }

@@ -43,12 +43,12 @@ extern "C" {
 #define MMIO__RAW_ASM_X86_64 1
 #elif (defined(__GNUC__) || defined(__clang__)) && defined(__aarch64__)
 #define MMIO__RAW_ASM_ARM64 1
-#elif (defined(__GNUC__) || defined(__clang__)) && defined(__riscv) &&    \
-    defined(__riscv_xlen) && __riscv_xlen == 64
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__riscv) && defined(__riscv_xlen) &&    \
+    __riscv_xlen == 64
 #define MMIO__RAW_ASM_RISCV64 1
 #endif
 
-#if !defined(MMIO__RAW_ASM_X86_64) && !defined(MMIO__RAW_ASM_ARM64) &&      \
+#if !defined(MMIO__RAW_ASM_X86_64) && !defined(MMIO__RAW_ASM_ARM64) &&                             \
     !defined(MMIO__RAW_ASM_RISCV64) && !defined(__cplusplus)
 #include <stdatomic.h>
 #endif
@@ -64,18 +64,14 @@ extern "C" {
 #if defined(MMIO__RAW_ASM_X86_64)
 
 /* Any addressing mode is fine on x86-64: the emulator decodes ModRM/SIB. */
-#define MMIO__RAW_ACCESSORS(bits, type, sfx)                                 \
-  static inline type mmio_raw_load##bits(const volatile void *addr) {       \
-    type v;                                                                  \
-    __asm__ __volatile__("mov" sfx " %1, %0"                                 \
-                         : "=r"(v)                                           \
-                         : "m"(*(const volatile type *)addr));               \
-    return v;                                                                \
-  }                                                                          \
-  static inline void mmio_raw_store##bits(volatile void *addr, type v) {    \
-    __asm__ __volatile__("mov" sfx " %1, %0"                                 \
-                         : "=m"(*(volatile type *)addr)                      \
-                         : "r"(v));                                          \
+#define MMIO__RAW_ACCESSORS(bits, type, sfx)                                                       \
+  static inline type mmio_raw_load##bits(const volatile void *addr) {                              \
+    type v;                                                                                        \
+    __asm__ __volatile__("mov" sfx " %1, %0" : "=r"(v) : "m"(*(const volatile type *)addr));       \
+    return v;                                                                                      \
+  }                                                                                                \
+  static inline void mmio_raw_store##bits(volatile void *addr, type v) {                           \
+    __asm__ __volatile__("mov" sfx " %1, %0" : "=m"(*(volatile type *)addr) : "r"(v));             \
   }
 MMIO__RAW_ACCESSORS(8, uint8_t, "b")
 MMIO__RAW_ACCESSORS(16, uint16_t, "w")
@@ -86,18 +82,18 @@ MMIO__RAW_ACCESSORS(64, uint64_t, "q")
 
 /* The address goes in a register operand so that the template, not the
  * compiler, chooses the addressing mode: always plain [xN]. */
-#define MMIO__RAW_ACCESSORS(bits, type, ld, st, reg)                         \
-  static inline type mmio_raw_load##bits(const volatile void *addr) {       \
-    type v;                                                                  \
-    __asm__ __volatile__(ld " %" reg "0, [%1]"                               \
-                         : "=r"(v)                                           \
-                         : "r"(addr), "m"(*(const volatile type *)addr));    \
-    return v;                                                                \
-  }                                                                          \
-  static inline void mmio_raw_store##bits(volatile void *addr, type v) {    \
-    __asm__ __volatile__(st " %" reg "1, [%2]"                               \
-                         : "=m"(*(volatile type *)addr)                      \
-                         : "r"(v), "r"(addr));                               \
+#define MMIO__RAW_ACCESSORS(bits, type, ld, st, reg)                                               \
+  static inline type mmio_raw_load##bits(const volatile void *addr) {                              \
+    type v;                                                                                        \
+    __asm__ __volatile__(ld " %" reg "0, [%1]"                                                     \
+                         : "=r"(v)                                                                 \
+                         : "r"(addr), "m"(*(const volatile type *)addr));                          \
+    return v;                                                                                      \
+  }                                                                                                \
+  static inline void mmio_raw_store##bits(volatile void *addr, type v) {                           \
+    __asm__ __volatile__(st " %" reg "1, [%2]"                                                     \
+                         : "=m"(*(volatile type *)addr)                                            \
+                         : "r"(v), "r"(addr));                                                     \
   }
 MMIO__RAW_ACCESSORS(8, uint8_t, "ldrb", "strb", "w")
 MMIO__RAW_ACCESSORS(16, uint16_t, "ldrh", "strh", "w")
@@ -106,18 +102,16 @@ MMIO__RAW_ACCESSORS(64, uint64_t, "ldr", "str", "x")
 
 #elif defined(MMIO__RAW_ASM_RISCV64)
 
-#define MMIO__RAW_ACCESSORS(bits, type, ld, st)                              \
-  static inline type mmio_raw_load##bits(const volatile void *addr) {       \
-    type v;                                                                  \
-    __asm__ __volatile__(ld " %0, 0(%1)"                                     \
-                         : "=r"(v)                                           \
-                         : "r"(addr), "m"(*(const volatile type *)addr));    \
-    return v;                                                                \
-  }                                                                          \
-  static inline void mmio_raw_store##bits(volatile void *addr, type v) {    \
-    __asm__ __volatile__(st " %1, 0(%2)"                                     \
-                         : "=m"(*(volatile type *)addr)                      \
-                         : "r"(v), "r"(addr));                               \
+#define MMIO__RAW_ACCESSORS(bits, type, ld, st)                                                    \
+  static inline type mmio_raw_load##bits(const volatile void *addr) {                              \
+    type v;                                                                                        \
+    __asm__ __volatile__(ld " %0, 0(%1)"                                                           \
+                         : "=r"(v)                                                                 \
+                         : "r"(addr), "m"(*(const volatile type *)addr));                          \
+    return v;                                                                                      \
+  }                                                                                                \
+  static inline void mmio_raw_store##bits(volatile void *addr, type v) {                           \
+    __asm__ __volatile__(st " %1, 0(%2)" : "=m"(*(volatile type *)addr) : "r"(v), "r"(addr));      \
   }
 MMIO__RAW_ACCESSORS(8, uint8_t, "lbu", "sb")
 MMIO__RAW_ACCESSORS(16, uint16_t, "lhu", "sh")
@@ -126,12 +120,12 @@ MMIO__RAW_ACCESSORS(64, uint64_t, "ld", "sd")
 
 #else
 
-#define MMIO__RAW_ACCESSORS(bits, type)                                      \
-  static inline type mmio_raw_load##bits(const volatile void *addr) {       \
-    return *(const volatile type *)addr;                                     \
-  }                                                                          \
-  static inline void mmio_raw_store##bits(volatile void *addr, type v) {    \
-    *(volatile type *)addr = v;                                              \
+#define MMIO__RAW_ACCESSORS(bits, type)                                                            \
+  static inline type mmio_raw_load##bits(const volatile void *addr) {                              \
+    return *(const volatile type *)addr;                                                           \
+  }                                                                                                \
+  static inline void mmio_raw_store##bits(volatile void *addr, type v) {                           \
+    *(volatile type *)addr = v;                                                                    \
   }
 MMIO__RAW_ACCESSORS(8, uint8_t)
 MMIO__RAW_ACCESSORS(16, uint16_t)
@@ -167,7 +161,9 @@ static inline void mmio_barrier_full(void) { __asm__ __volatile__("dsb sy" ::: "
 #elif defined(MMIO__RAW_ASM_RISCV64)
 static inline void mmio_barrier_read(void) { __asm__ __volatile__("fence ir, ir" ::: "memory"); }
 static inline void mmio_barrier_write(void) { __asm__ __volatile__("fence ow, ow" ::: "memory"); }
-static inline void mmio_barrier_full(void) { __asm__ __volatile__("fence iorw, iorw" ::: "memory"); }
+static inline void mmio_barrier_full(void) {
+  __asm__ __volatile__("fence iorw, iorw" ::: "memory");
+}
 #elif !defined(__cplusplus)
 static inline void mmio_barrier_read(void) { atomic_thread_fence(memory_order_seq_cst); }
 static inline void mmio_barrier_write(void) { atomic_thread_fence(memory_order_seq_cst); }

@@ -156,9 +156,12 @@ static inline void mmio_store64(mmio_region *r, size_t off, uint64_t v);
  * Returns as the matching mmio_try_load.
  */
 static inline int mmio_masked_load8(const mmio_region *r, size_t off, uint8_t mask, uint8_t *out);
-static inline int mmio_masked_load16(const mmio_region *r, size_t off, uint16_t mask, uint16_t *out);
-static inline int mmio_masked_load32(const mmio_region *r, size_t off, uint32_t mask, uint32_t *out);
-static inline int mmio_masked_load64(const mmio_region *r, size_t off, uint64_t mask, uint64_t *out);
+static inline int mmio_masked_load16(const mmio_region *r, size_t off, uint16_t mask,
+                                     uint16_t *out);
+static inline int mmio_masked_load32(const mmio_region *r, size_t off, uint32_t mask,
+                                     uint32_t *out);
+static inline int mmio_masked_load64(const mmio_region *r, size_t off, uint64_t mask,
+                                     uint64_t *out);
 
 /*
  * Masked read-modify-write: loads the register, replaces the bits set in
@@ -183,16 +186,32 @@ static inline int mmio_masked_modify64(mmio_region *r, size_t off, uint64_t mask
  * (int, a plain literal, float, a signed type) is a compile error, so write
  * mmio_try_store(r, 0x10, (uint32_t)1).
  */
+/* clang-format cannot lay out _Generic associations. */
+/* clang-format off */
 #ifndef __cplusplus
-#define mmio_try_load(r, off, ptr)                                           \
-  _Generic((ptr), uint8_t *: mmio_try_load8, uint16_t *: mmio_try_load16,   \
-           uint32_t *: mmio_try_load32, uint64_t *: mmio_try_load64)(       \
-      (r), (off), (ptr))
-#define mmio_try_store(r, off, value)                                        \
-  _Generic((value), uint8_t: mmio_try_store8, uint16_t: mmio_try_store16,   \
-           uint32_t: mmio_try_store32, uint64_t: mmio_try_store64)(         \
-      (r), (off), (value))
+#define mmio_try_load(r, off, ptr)                                                                 \
+  _Generic((ptr), uint8_t *: mmio_try_load8, uint16_t *: mmio_try_load16,                          \
+           uint32_t *: mmio_try_load32, uint64_t *: mmio_try_load64)((r), (off), (ptr))
+#define mmio_try_store(r, off, value)                                                              \
+  _Generic((value), uint8_t: mmio_try_store8, uint16_t: mmio_try_store16,                          \
+           uint32_t: mmio_try_store32, uint64_t: mmio_try_store64)((r), (off), (value))
 #endif
+/* clang-format on */
+
+/*
+ * Checked accesses whose width is known only at run time (from a register
+ * description or a command line). width is in bytes, 1, 2, 4 or 8; each
+ * call is exactly the mmio_try_loadN, mmio_try_storeN or
+ * mmio_masked_modifyN of that width, with the same checks in the same
+ * order and the same results. Returns those, or -EINVAL for a NULL region
+ * or output or another width, and -ERANGE when v, mask or value has bits
+ * above the width (nothing is accessed). Out of line: the width picks a
+ * function from a table.
+ */
+MMIO_API int mmio_try_load_width(const mmio_region *r, size_t off, unsigned width, uint64_t *out);
+MMIO_API int mmio_try_store_width(mmio_region *r, size_t off, unsigned width, uint64_t v);
+MMIO_API int mmio_masked_modify_width(mmio_region *r, size_t off, unsigned width, uint64_t mask,
+                                      uint64_t value);
 
 /*
  * Splits r in two at mid: *lhs becomes the region [0, mid) of r and r keeps
@@ -234,11 +253,17 @@ static inline int mmio_region_is_read_only(const mmio_region *r) {
  */
 MMIO_API void mmio_region_release(mmio_region *r);
 
+/*
+ * The out-of-line entry points of the inline accessors below. They are the
+ * only mmio__ symbols libmmio.so exports beyond the public API, because
+ * code that inlines the accessors calls them: mmio__access_failed,
+ * mmio__load_slow, mmio__store_slow and mmio__modify_slow. They are not
+ * an API: call the mmio_ accessors.
+ */
+
 /* Prints the abort line for a failed aborting accessor and aborts. */
-MMIO_API MMIO__NORETURN void mmio__access_failed(const char *op,
-                                                 const mmio_region *r,
-                                                 size_t off, size_t width,
-                                                 int err);
+MMIO_API MMIO__NORETURN void mmio__access_failed(const char *op, const mmio_region *r, size_t off,
+                                                 size_t width, int err);
 
 /*
  * The out-of-line path: exact checks in the documented order, then the
@@ -252,12 +277,11 @@ struct mmio__load_result {
   uint64_t value;
   int err;
 };
-MMIO_API MMIO__COLD struct mmio__load_result mmio__load_slow(const mmio_region *r,
-                                                  size_t off, unsigned width);
-MMIO_API MMIO__COLD int mmio__store_slow(mmio_region *r, size_t off, unsigned width,
-                              uint64_t v);
-MMIO_API MMIO__COLD int mmio__modify_slow(mmio_region *r, size_t off, unsigned width,
-                               uint64_t mask, uint64_t value);
+MMIO_API MMIO__COLD struct mmio__load_result mmio__load_slow(const mmio_region *r, size_t off,
+                                                             unsigned width);
+MMIO_API MMIO__COLD int mmio__store_slow(mmio_region *r, size_t off, unsigned width, uint64_t v);
+MMIO_API MMIO__COLD int mmio__modify_slow(mmio_region *r, size_t off, unsigned width, uint64_t mask,
+                                          uint64_t value);
 
 /*
  * The accessors of one width. The fast path is the whole cost of checking a
@@ -269,59 +293,54 @@ MMIO__INLINE volatile void *mmio__ptr(const mmio_region *r, size_t off) {
   return (volatile unsigned char *)r->mmio__addr + off;
 }
 
-#define MMIO__ACCESSORS(bits, type)                                          \
-  MMIO__INLINE int mmio__fast##bits(size_t off, size_t lim) {              \
-    return (off & (sizeof(type) - 1)) == 0 && off < lim;                     \
-  }                                                                          \
-  MMIO__INLINE int mmio_try_load##bits(const mmio_region *r, size_t off,   \
-                                        type *out) {                         \
-    struct mmio__load_result res;                                            \
-    if (mmio__fast##bits(off, r->mmio__fast_lim)) {                          \
-      *out = mmio_raw_load##bits(mmio__ptr(r, off));                         \
-      return 0;                                                              \
-    }                                                                        \
-    res = mmio__load_slow(r, off, sizeof(type));                             \
-    if (res.err == 0) *out = (type)res.value;                                \
-    return res.err;                                                          \
-  }                                                                          \
-  MMIO__INLINE int mmio_try_store##bits(mmio_region *r, size_t off,        \
-                                         type v) {                           \
-    if (mmio__fast##bits(off, r->mmio__fast_wlim)) {                         \
-      mmio_raw_store##bits(mmio__ptr(r, off), v);                            \
-      return 0;                                                              \
-    }                                                                        \
-    return mmio__store_slow(r, off, sizeof(type), v);                        \
-  }                                                                          \
-  MMIO__INLINE type mmio_load##bits(const mmio_region *r, size_t off) {    \
-    type v = 0;                                                              \
-    int err = mmio_try_load##bits(r, off, &v);                               \
-    if (MMIO__UNLIKELY(err != 0))                                            \
-      mmio__access_failed("load" #bits, r, off, sizeof(type), err);         \
-    return v;                                                                \
-  }                                                                          \
-  MMIO__INLINE void mmio_store##bits(mmio_region *r, size_t off, type v) { \
-    int err = mmio_try_store##bits(r, off, v);                               \
-    if (MMIO__UNLIKELY(err != 0))                                            \
-      mmio__access_failed("store" #bits, r, off, sizeof(type), err);        \
-  }                                                                          \
-  MMIO__INLINE int mmio_masked_load##bits(const mmio_region *r, size_t off,\
-                                           type mask, type *out) {           \
-    type v;                                                                  \
-    int err = mmio_try_load##bits(r, off, &v);                               \
-    if (err != 0) return err;                                                \
-    *out = (type)(v & mask);                                                 \
-    return 0;                                                                \
-  }                                                                          \
-  MMIO__INLINE int mmio_masked_modify##bits(mmio_region *r, size_t off,    \
-                                             type mask, type value) {        \
-    type old;                                                                \
-    if (mmio__fast##bits(off, r->mmio__fast_wlim)) {                         \
-      volatile void *p = mmio__ptr(r, off);                                  \
-      old = mmio_raw_load##bits(p);                                          \
-      mmio_raw_store##bits(p, (type)((old & (type)~mask) | (value & mask))); \
-      return 0;                                                              \
-    }                                                                        \
-    return mmio__modify_slow(r, off, sizeof(type), mask, value);             \
+#define MMIO__ACCESSORS(bits, type)                                                                \
+  MMIO__INLINE int mmio__fast##bits(size_t off, size_t lim) {                                      \
+    return (off & (sizeof(type) - 1)) == 0 && off < lim;                                           \
+  }                                                                                                \
+  MMIO__INLINE int mmio_try_load##bits(const mmio_region *r, size_t off, type *out) {              \
+    struct mmio__load_result res;                                                                  \
+    if (mmio__fast##bits(off, r->mmio__fast_lim)) {                                                \
+      *out = mmio_raw_load##bits(mmio__ptr(r, off));                                               \
+      return 0;                                                                                    \
+    }                                                                                              \
+    res = mmio__load_slow(r, off, sizeof(type));                                                   \
+    if (res.err == 0) *out = (type)res.value;                                                      \
+    return res.err;                                                                                \
+  }                                                                                                \
+  MMIO__INLINE int mmio_try_store##bits(mmio_region *r, size_t off, type v) {                      \
+    if (mmio__fast##bits(off, r->mmio__fast_wlim)) {                                               \
+      mmio_raw_store##bits(mmio__ptr(r, off), v);                                                  \
+      return 0;                                                                                    \
+    }                                                                                              \
+    return mmio__store_slow(r, off, sizeof(type), v);                                              \
+  }                                                                                                \
+  MMIO__INLINE type mmio_load##bits(const mmio_region *r, size_t off) {                            \
+    type v = 0;                                                                                    \
+    int err = mmio_try_load##bits(r, off, &v);                                                     \
+    if (MMIO__UNLIKELY(err != 0)) mmio__access_failed("load" #bits, r, off, sizeof(type), err);    \
+    return v;                                                                                      \
+  }                                                                                                \
+  MMIO__INLINE void mmio_store##bits(mmio_region *r, size_t off, type v) {                         \
+    int err = mmio_try_store##bits(r, off, v);                                                     \
+    if (MMIO__UNLIKELY(err != 0)) mmio__access_failed("store" #bits, r, off, sizeof(type), err);   \
+  }                                                                                                \
+  MMIO__INLINE int mmio_masked_load##bits(const mmio_region *r, size_t off, type mask,             \
+                                          type *out) {                                             \
+    type v;                                                                                        \
+    int err = mmio_try_load##bits(r, off, &v);                                                     \
+    if (err != 0) return err;                                                                      \
+    *out = (type)(v & mask);                                                                       \
+    return 0;                                                                                      \
+  }                                                                                                \
+  MMIO__INLINE int mmio_masked_modify##bits(mmio_region *r, size_t off, type mask, type value) {   \
+    type old;                                                                                      \
+    if (mmio__fast##bits(off, r->mmio__fast_wlim)) {                                               \
+      volatile void *p = mmio__ptr(r, off);                                                        \
+      old = mmio_raw_load##bits(p);                                                                \
+      mmio_raw_store##bits(p, (type)((old & (type)~mask) | (value & mask)));                       \
+      return 0;                                                                                    \
+    }                                                                                              \
+    return mmio__modify_slow(r, off, sizeof(type), mask, value);                                   \
   }
 
 MMIO__ACCESSORS(8, uint8_t)

@@ -19,7 +19,7 @@
  *   2 store32 0x8 0x0000000a
  *   3 load32 0x20 0x00000001 t=48211
  *
- * mmio_mock_expect_trace() (mmio/mock.h) replays such a trace as a strict
+ * mmio_mock_expect_trace() (mmio/testing/mock.h) replays such a trace as a strict
  * mock: record a driver against a fake or a device, then check later runs
  * against the recording.
  */
@@ -60,8 +60,7 @@ typedef void (*mmio_trace_fn)(void *arg, const struct mmio_trace_record *rec);
  * including in error cases (it is left empty). Returns 0, -EINVAL or
  * -ENOMEM.
  */
-MMIO_API int mmio_trace_callback(mmio_region *out, mmio_region *inner,
-                                 mmio_trace_fn fn, void *arg);
+MMIO_API int mmio_trace_callback(mmio_region *out, mmio_region *inner, mmio_trace_fn fn, void *arg);
 
 /*
  * As mmio_trace_callback, writing each record as a line to file, which the
@@ -69,21 +68,20 @@ MMIO_API int mmio_trace_callback(mmio_region *out, mmio_region *inner,
  * last release flushes it; it does not close it). flags: 0 or
  * MMIO_TRACE_TIME. Always consumes *inner.
  */
-MMIO_API int mmio_trace_file(mmio_region *out, mmio_region *inner, FILE *file,
-                             unsigned flags);
+MMIO_API int mmio_trace_file(mmio_region *out, mmio_region *inner, FILE *file, unsigned flags);
 
 /*
  * Formats rec as a line (without the newline) into buf of cap bytes.
  * Returns the line's length, or -ENOSPC when it does not fit.
  */
-MMIO_API int mmio_trace_format(const struct mmio_trace_record *rec,
-                               unsigned flags, char *buf, size_t cap);
+MMIO_API int mmio_trace_format(char *buf, size_t cap, const struct mmio_trace_record *rec,
+                               unsigned flags);
 
 /*
  * Parses one line in the format above (a trailing newline is allowed).
  * Returns 0, or -EINVAL when the line is not a trace record.
  */
-MMIO_API int mmio_trace_parse(const char *line, struct mmio_trace_record *rec);
+MMIO_API int mmio_trace_parse(struct mmio_trace_record *rec, const char *line);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,7 @@
 /*
- * UIO devices (/dev/uioN): memory maps and interrupts.
+ * UIO devices (/dev/uioN): memory maps and interrupts. This is the layer
+ * under mmio/device.h, whose handle reaches UIO, VFIO and sysfs devices the
+ * same way (and finds a UIO device by name or PCI address).
  */
 #ifndef MMIO_UIO_H
 #define MMIO_UIO_H
@@ -32,9 +34,8 @@ extern "C" {
  * older kernels' uio_pci_generic exposes none); MMIO_ERR_OUT_OF_RANGE;
  * MMIO_ERR_CACHE_POLICY; -errno.
  */
-MMIO_API int mmio_uio_map(mmio_region *out, const char *uio, unsigned map_index,
-                          uint64_t offset, size_t size,
-                          enum mmio_cache_policy policy, unsigned flags);
+MMIO_API int mmio_uio_map(mmio_region *out, const char *uio, unsigned map_index, uint64_t offset,
+                          size_t size, enum mmio_cache_policy policy, unsigned flags);
 
 /*
  * Interrupts of a UIO device. Opening /dev/uioN starts counting; each
@@ -45,7 +46,7 @@ MMIO_API int mmio_uio_map(mmio_region *out, const char *uio, unsigned map_index,
 typedef struct mmio_uio_irq mmio_uio_irq;
 
 /* Opens /dev/<uio> for interrupts. *out is the caller's (mmio_uio_irq_close).
- * Returns 0, -EINVAL, -ENOMEM or -errno. */
+ * Returns 0, -EINVAL (NULL out, or uio is not "uioN"), -ENOMEM or -errno. */
 MMIO_API int mmio_uio_irq_open(mmio_uio_irq **out, const char *uio);
 
 /*
@@ -54,18 +55,21 @@ MMIO_API int mmio_uio_irq_open(mmio_uio_irq **out, const char *uio);
  * which masks INTx after each interrupt) clears INTx Disable in its config
  * space instead. Acknowledge the cause at the device first, or it fires
  * again at once.
- * Returns 0, or -errno (-ENOSYS: no way to unmask this device).
+ * Returns 0, -EINVAL for NULL, or -errno (-ENOSYS: no way to unmask this
+ * device).
  */
 MMIO_API int mmio_uio_irq_enable(mmio_uio_irq *irq);
 
 /*
  * Waits up to timeout_ms milliseconds (-1: forever, 0: just check) for an
  * interrupt. Returns 1 and sets *count (if not NULL) to the device's total
- * interrupt count; 0 on timeout; -errno.
+ * interrupt count; 0 on timeout; -EINVAL for NULL; -errno. A signal does
+ * not cut the wait short.
  */
 MMIO_API int mmio_uio_irq_wait(mmio_uio_irq *irq, int timeout_ms, uint32_t *count);
 
-/* The file descriptor, for callers that poll several sources (POLLIN). */
+/* The file descriptor, for callers that poll several sources (POLLIN);
+ * -EINVAL for NULL. */
 MMIO_API int mmio_uio_irq_fd(const mmio_uio_irq *irq);
 
 /* Closes. Accepts NULL. */

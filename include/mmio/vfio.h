@@ -1,7 +1,9 @@
 /*
  * PCI devices through VFIO: regions (mmap where the device allows it,
  * pread/pwrite otherwise, behind the same checked API) and interrupts
- * delivered to an eventfd.
+ * delivered to an eventfd. This is the layer under mmio/device.h, whose
+ * handle reaches VFIO, UIO and sysfs devices the same way; use it unless
+ * you need VFIO itself.
  *
  * The device must be bound to vfio-pci, every other device in its IOMMU
  * group bound to vfio-pci or to no driver, and an IOMMU enabled (for Intel,
@@ -62,9 +64,8 @@ MMIO_API void mmio_vfio_close(mmio_vfio *v);
  * Returns 0; -EINVAL; -ENXIO (no such BAR); MMIO_ERR_OUT_OF_RANGE;
  * MMIO_ERR_CACHE_POLICY; -errno.
  */
-MMIO_API int mmio_vfio_map(mmio_vfio *v, mmio_region *out, unsigned bar,
-                           uint64_t offset, size_t size,
-                           enum mmio_cache_policy policy, unsigned flags);
+MMIO_API int mmio_vfio_map(mmio_region *out, mmio_vfio *v, unsigned bar, uint64_t offset,
+                           size_t size, enum mmio_cache_policy policy, unsigned flags);
 
 /*
  * Routes the device's interrupt of the given kind to an eventfd. For MSI

@@ -1,16 +1,21 @@
 #!/bin/sh
-# Builds the library and roundtrip.c statically for another architecture and
-# runs the result under qemu-user.
+# Builds the library and roundtrip.c statically for another architecture,
+# through CMake (tests/arch is a project that takes mmio as a subproject),
+# and runs the result under qemu-user.
 #
-# usage: cross_run.sh CC QEMU SOURCE_DIR [CC_FLAGS...]
+# usage: cross_run.sh ARCH CC QEMU [CC_FLAGS...]
 # Exits 77 (reported as skipped) when CC or QEMU is not installed.
 set -eu
-cc=$1 qemu=$2 src=$3
+arch=$1 cc=$2 qemu=$3
 shift 3
-. "$(dirname "$0")/need_tools.sh"
-need_tools "$cc" "$qemu"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/need_tools.sh"
+need_tools "$cc" "$qemu" cmake
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$cc" "$@" -std=c11 -O2 -Wall -Wextra -Werror -static -I"$src/include" \
-  "$src"/src/*.c "$src/tests/arch/roundtrip.c" -o "$tmp/roundtrip"
+cmake -S "$here" -B "$tmp" -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="$arch" \
+  -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$*" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_EXE_LINKER_FLAGS=-static -DMMIO_WERROR=ON >"$tmp/configure.log" 2>&1 ||
+  { cat "$tmp/configure.log"; exit 1; }
+cmake --build "$tmp" --target roundtrip -j 2 >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; exit 1; }
 "$qemu" "$tmp/roundtrip"

@@ -5,15 +5,11 @@
  */
 #include <mmio/mmio.h>
 
-#define PROBE(bits)                                                          \
-  uint##bits##_t probe_load##bits(const volatile void *p);                   \
-  uint##bits##_t probe_load##bits(const volatile void *p) {                  \
-    return mmio_raw_load##bits(p);                                           \
-  }                                                                          \
-  void probe_store##bits(volatile void *p, uint##bits##_t v);                \
-  void probe_store##bits(volatile void *p, uint##bits##_t v) {               \
-    mmio_raw_store##bits(p, v);                                              \
-  }
+#define PROBE(bits)                                                                                \
+  uint##bits##_t probe_load##bits(const volatile void *p);                                         \
+  uint##bits##_t probe_load##bits(const volatile void *p) { return mmio_raw_load##bits(p); }       \
+  void probe_store##bits(volatile void *p, uint##bits##_t v);                                      \
+  void probe_store##bits(volatile void *p, uint##bits##_t v) { mmio_raw_store##bits(p, v); }
 PROBE(8)
 PROBE(16)
 PROBE(32)

@@ -15,14 +15,14 @@
 
 static int passed, failed;
 
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (cond) {                                                              \
-      passed++;                                                              \
-    } else {                                                                 \
-      failed++;                                                              \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
-    }                                                                        \
+#define CHECK(cond)                                                                                \
+  do {                                                                                             \
+    if (cond) {                                                                                    \
+      passed++;                                                                                    \
+    } else {                                                                                       \
+      failed++;                                                                                    \
+      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                       \
+    }                                                                                              \
   } while (0)
 
 static _Alignas(64) unsigned char buf[128];
@@ -90,7 +90,8 @@ static void mapped_memfd_round_trips(void) {
 int main(void) {
   size_t mis;
   raw_accessors_move_exact_bytes();
-  for (mis = 0; mis < 8; mis++) region_paths_agree(mis);
+  for (mis = 0; mis < 8; mis++)
+    region_paths_agree(mis);
   mapped_memfd_round_trips();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;

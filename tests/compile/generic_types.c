@@ -12,10 +12,10 @@ int use(mmio_region *r) {
   uint16_t b;
   uint32_t c;
   uint64_t d;
-  return mmio_try_load(r, 0, &a) | mmio_try_load(r, 0, &b) |
-         mmio_try_load(r, 0, &c) | mmio_try_load(r, 0, &d) |
-         mmio_try_store(r, 0, (uint8_t)1) | mmio_try_store(r, 0, (uint16_t)1) |
-         mmio_try_store(r, 0, (uint32_t)1) | mmio_try_store(r, 0, (uint64_t)1);
+  return mmio_try_load(r, 0, &a) | mmio_try_load(r, 0, &b) | mmio_try_load(r, 0, &c) |
+         mmio_try_load(r, 0, &d) | mmio_try_store(r, 0, (uint8_t)1) |
+         mmio_try_store(r, 0, (uint16_t)1) | mmio_try_store(r, 0, (uint32_t)1) |
+         mmio_try_store(r, 0, (uint64_t)1);
 #elif CASE == 1
   return mmio_try_store(r, 0, 1); /* a plain int literal */
 #elif CASE == 2

@@ -18,11 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <mmio/map.h>
 #include <mmio/mmio.h>
-#include <mmio/open.h>
-#include <mmio/uio.h>
-#include <mmio/vfio.h>
 
 #include "edu.h"
 
@@ -69,9 +65,15 @@ static int find_device(const char *vendor, const char *device, char bdf[13]) {
     FILE *f;
     if (e->d_name[0] == '.') continue;
     snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", e->d_name);
-    if ((f = fopen(path, "r")) != NULL) { fscanf(f, "%15s", v); fclose(f); }
+    if ((f = fopen(path, "r")) != NULL) {
+      fscanf(f, "%15s", v);
+      fclose(f);
+    }
     snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", e->d_name);
-    if ((f = fopen(path, "r")) != NULL) { fscanf(f, "%15s", dv); fclose(f); }
+    if ((f = fopen(path, "r")) != NULL) {
+      fscanf(f, "%15s", dv);
+      fclose(f);
+    }
     if (strcmp(v, vendor) == 0 && strcmp(dv, device) == 0) {
       snprintf(bdf, 13, "%.12s", e->d_name);
       found = 1;
@@ -133,7 +135,8 @@ static void drive_edu(const char *how, mmio_region *bar0, edu_wait_irq_fn wait, 
   snprintf(name, sizeof(name), "edu via %s: liveness inverts", how);
   check(err == 0, name, "%s", mmio_strerror(err));
   err = edu_factorial(&dev, 10, &out, 5000);
-  snprintf(name, sizeof(name), "edu via %s: 10! by %s", how, wait != NULL ? "interrupt" : "polling");
+  snprintf(name, sizeof(name), "edu via %s: 10! by %s", how,
+           wait != NULL ? "interrupt" : "polling");
   check(err == 0 && out == 3628800u, name, "err %s, got %u", mmio_err_name(err), out);
   err = edu_factorial(&dev, 12, &out, 5000);
   snprintf(name, sizeof(name), "edu via %s: 12! again", how);
@@ -174,19 +177,25 @@ static void test_sysfs_bar(void) {
    * enabled has it off, which is the state this recreates. */
   check(decoding_off(edu_bdf), "turn edu's memory decoding off", "");
   err = mmio_open(&r, edu_spec("pci", "/bar0"), MMIO_CACHE_DEFAULT, 0);
-  check(err == MMIO_ERR_DECODING_OFF, "unbound edu: decoding off is diagnosed", "%s", mmio_err_name(err));
-  check(explain_has(spec, err, "echo 1 > /sys/bus/pci/devices/"), "decoding off: advice to enable", "");
-  check(sysfs_write("/sys/bus/pci/devices/%s/enable", edu_bdf, "1") == 0, "enable edu through sysfs", "");
-  err = mmio_open(&r, edu_spec("pci", "/bar0"), MMIO_CACHE_UNCACHED_DEVICE, 0);
-  check(err == 0 && mmio_len(&r) == EDU_BAR_SIZE, "sysfs BAR0 maps 1 MiB once enabled", "%s", mmio_err_name(err));
+  check(err == MMIO_ERR_DECODING_OFF, "unbound edu: decoding off is diagnosed", "%s",
+        mmio_err_name(err));
+  check(explain_has(spec, err, "echo 1 > /sys/bus/pci/devices/"), "decoding off: advice to enable",
+        "");
+  check(sysfs_write("/sys/bus/pci/devices/%s/enable", edu_bdf, "1") == 0,
+        "enable edu through sysfs", "");
+  err = mmio_open(&r, "pci:1234:11e8/bar0", MMIO_CACHE_UNCACHED_DEVICE, 0);
+  check(err == 0 && mmio_len(&r) == EDU_BAR_SIZE,
+        "sysfs BAR0 (by vendor:device) maps 1 MiB once enabled", "%s", mmio_err_name(err));
   if (err != 0) return;
-  check(mmio_open(&wc, edu_spec("pci", "/bar0"), MMIO_CACHE_WRITE_COMBINING, 0) == MMIO_ERR_CACHE_POLICY,
+  check(mmio_open(&wc, edu_spec("pci", "/bar0"), MMIO_CACHE_WRITE_COMBINING, 0) ==
+            MMIO_ERR_CACHE_POLICY,
         "write-combining refused for a non-prefetchable BAR", "");
   /* What the device does with accesses it does not define: documented by
    * these assertions, and the reason the fake model rejects them. */
-  check(mmio_try_load32(&r, 0, &v32) == 0 && v32 == 0x010000edu, "edu ID is a 32-bit read", "0x%x", v32);
-  check(mmio_try_load64(&r, 0, &v64) == 0 && v64 == ~0ull, "edu: 64-bit read at 0x0 returns all ones",
-        "0x%llx", (unsigned long long)v64);
+  check(mmio_try_load32(&r, 0, &v32) == 0 && v32 == 0x010000edu, "edu ID is a 32-bit read", "0x%x",
+        v32);
+  check(mmio_try_load64(&r, 0, &v64) == 0 && v64 == ~0ull,
+        "edu: 64-bit read at 0x0 returns all ones", "0x%llx", (unsigned long long)v64);
   err = mmio_try_load8(&r, 0, &v8);
   printf("     edu: 8-bit read at 0x0 gives 0x%02x, 16-bit gives ", v8);
   mmio_try_load16(&r, 0, &v16);
@@ -195,10 +204,14 @@ static void test_sysfs_bar(void) {
         "edu: 8- and 16-bit reads at 0x0 return 0 or all ones, never the ID", "0x%x 0x%x", v8, v16);
   /* Our checks stop bad accesses before they reach the device. */
   mmio_store32(&r, EDU_REG_LIVENESS, 0x0f0f0f0fu);
-  check(mmio_try_store32(&r, EDU_REG_LIVENESS + 2, 0) == MMIO_ERR_UNALIGNED, "unaligned store refused", "");
-  check(mmio_try_load32(&r, EDU_BAR_SIZE, &v32) == MMIO_ERR_OUT_OF_RANGE, "load past the BAR refused", "");
-  check(mmio_try_store32(&r, SIZE_MAX - 3, 0) == MMIO_ERR_OUT_OF_RANGE, "wrapping offset refused", "");
-  check(mmio_load32(&r, EDU_REG_LIVENESS) == ~0x0f0f0f0fu, "refused accesses left the device untouched", "");
+  check(mmio_try_store32(&r, EDU_REG_LIVENESS + 2, 0) == MMIO_ERR_UNALIGNED,
+        "unaligned store refused", "");
+  check(mmio_try_load32(&r, EDU_BAR_SIZE, &v32) == MMIO_ERR_OUT_OF_RANGE,
+        "load past the BAR refused", "");
+  check(mmio_try_store32(&r, SIZE_MAX - 3, 0) == MMIO_ERR_OUT_OF_RANGE, "wrapping offset refused",
+        "");
+  check(mmio_load32(&r, EDU_REG_LIVENESS) == ~0x0f0f0f0fu,
+        "refused accesses left the device untouched", "");
   drive_edu("sysfs BAR", &r, NULL, NULL);
 }
 
@@ -212,13 +225,15 @@ static void test_map_probes_the_object(void) {
   snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", edu_bdf);
   fd = open(path, O_RDWR | O_CLOEXEC);
   err = mmio_map(&r, fd, 0, 0x100, MMIO_CACHE_UNCACHED_DEVICE, 0);
-  check(err == 0 && mmio_load32(&r, 0) == 0x010000edu, "mmio_map: sysfs resource is uncached device memory",
-        "%s", mmio_err_name(err));
+  check(err == 0 && mmio_load32(&r, 0) == 0x010000edu,
+        "mmio_map: sysfs resource is uncached device memory", "%s", mmio_err_name(err));
   mmio_region_release(&r);
   err = mmio_map(&r, fd, 0, 0x100, MMIO_CACHE_CACHED, 0);
-  check(err == MMIO_ERR_CACHE_POLICY, "mmio_map: cached refused on a sysfs resource", "%s", mmio_err_name(err));
+  check(err == MMIO_ERR_CACHE_POLICY, "mmio_map: cached refused on a sysfs resource", "%s",
+        mmio_err_name(err));
   err = mmio_map(&r, fd, EDU_BAR_SIZE - 4, 8, MMIO_CACHE_DEFAULT, 0);
-  check(err == MMIO_ERR_OUT_OF_RANGE, "mmio_map: range past the BAR refused", "%s", mmio_err_name(err));
+  check(err == MMIO_ERR_OUT_OF_RANGE, "mmio_map: range past the BAR refused", "%s",
+        mmio_err_name(err));
   close(fd);
   fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
   err = mmio_map(&r, fd, bar_start(edu_bdf, 0), 0x100, MMIO_CACHE_UNCACHED_DEVICE, 0);
@@ -242,21 +257,27 @@ static void test_dev_mem(void) {
   check(err == 0, "/dev/mem maps an unclaimed BAR", "%s", mmio_err_name(err));
   if (err == 0) drive_edu("/dev/mem", &r, NULL, NULL);
   err = mmio_open(&r, s, MMIO_CACHE_CACHED, 0);
-  check(err == MMIO_ERR_CACHE_POLICY, "/dev/mem refuses a cached mapping", "%s", mmio_err_name(err));
+  check(err == MMIO_ERR_CACHE_POLICY, "/dev/mem refuses a cached mapping", "%s",
+        mmio_err_name(err));
 }
 
-static uint32_t uio_count;
-static int uio_wait(void *arg, int timeout_ms) {
-  mmio_uio_irq *irq = arg;
-  int err = mmio_uio_irq_enable(irq);
-  return err != 0 ? err : mmio_uio_irq_wait(irq, timeout_ms, &uio_count);
+/* The edu driver's interrupt wait over the one device API, whatever the
+ * route: unmask the line (the driver has cleared the cause), then wait. */
+static uint64_t irq_total;
+static int device_wait(void *arg, int timeout_ms) {
+  mmio_device *dev = arg;
+  uint64_t n = 0;
+  int err = mmio_device_irq_ack(dev);
+  if (err == 0) err = mmio_device_irq_wait(dev, timeout_ms, &n);
+  if (err == 1) irq_total += n;
+  return err;
 }
 
 static void test_uio(void) {
   char uio[16], s[64];
-  mmio_uio_irq *irq = NULL;
+  mmio_device *dev = NULL;
+  struct mmio_device_info info;
   mmio_region r;
-  uint32_t count = 0;
   int err;
   check(write_file("/sys/bus/pci/drivers/uio_pci_generic/new_id", "1234 11e8") == 0,
         "bind edu to uio_pci_generic", "");
@@ -273,31 +294,41 @@ static void test_uio(void) {
   err = mmio_open(&r, s, MMIO_CACHE_DEFAULT, 0);
   check(err == -ENOENT && explain_has(s, err, "has no map1"), "missing UIO map diagnosed", "%s",
         mmio_err_name(err));
-  err = mmio_uio_irq_open(&irq, uio);
-  check(err == 0, "open UIO interrupts", "%s", mmio_err_name(err));
-  snprintf(s, sizeof(s), "uio:%s/map0", uio);
-  err = mmio_open(&r, s, MMIO_CACHE_DEFAULT, 0);
-  check(err == 0 && mmio_len(&r) == EDU_BAR_SIZE, "UIO map0 is the whole BAR", "%s", mmio_err_name(err));
-  if (err == 0 && irq != NULL) drive_edu("UIO map + UIO interrupt", &r, uio_wait, irq);
-  else mmio_region_release(&r);
-  if (irq != NULL) {
-    count = uio_count;
-    check(count >= 2, "UIO counted the interrupts", "count %u", count);
-    /* Leave INTx unmasked for the next driver. */
-    mmio_uio_irq_enable(irq);
-  }
-  mmio_uio_irq_close(irq);
+  /* The same device by its PCI address and by its UIO name. */
+  err = mmio_open(&r, edu_spec("uio", "/map0+4"), MMIO_CACHE_DEFAULT, 0);
+  check(err == 0 && mmio_load32(&r, 0) == 0x010000edu, "UIO device found by PCI address", "%s",
+        mmio_err_name(err));
+  mmio_region_release(&r);
+  err = mmio_open(&r, "uio:uio_pci_generic/map0+4", MMIO_CACHE_DEFAULT, 0);
+  check(err == 0 && mmio_load32(&r, 0) == 0x010000edu, "UIO device found by its name", "%s",
+        mmio_err_name(err));
+  mmio_region_release(&r);
+
+  err = mmio_device_open(&dev, edu_spec("uio", ""));
+  check(err == 0, "UIO device handle", "%s", mmio_err_name(err));
+  if (err != 0) return;
+  mmio_device_info(&info, dev);
+  check(strcmp(info.uio_name, "uio_pci_generic") == 0 && info.vendor == 0x1234 &&
+            info.device == 0x11e8 && strcmp(info.driver, "uio_pci_generic") == 0,
+        "UIO device describes its PCI function", "%s %04x:%04x %s", info.uio_name, info.vendor,
+        info.device, info.driver);
+  err = mmio_device_irq_enable(dev, MMIO_IRQ_DEFAULT);
+  check(err == 0, "UIO interrupt enabled through the device", "%s", mmio_err_name(err));
+  err = mmio_device_map(&r, dev, 0, 0, 0, MMIO_CACHE_DEFAULT, 0);
+  check(err == 0 && mmio_len(&r) == EDU_BAR_SIZE, "UIO map0 is the whole BAR", "%s",
+        mmio_err_name(err));
+  irq_total = 0;
+  if (err == 0) drive_edu("UIO map + device interrupt", &r, device_wait, dev);
+  check(irq_total >= 2, "UIO counted the interrupts", "count %llu", (unsigned long long)irq_total);
+  /* Leave INTx unmasked for the next driver. */
+  mmio_device_irq_ack(dev);
+  mmio_device_close(dev);
   sysfs_write("/sys/bus/pci/devices/%s/driver/unbind", edu_bdf, edu_bdf);
   write_file("/sys/bus/pci/drivers/uio_pci_generic/remove_id", "1234 11e8");
 }
 
-static int vfio_wait(void *arg, int timeout_ms) {
-  mmio_vfio *v = arg;
-  int err = mmio_vfio_irq_unmask(v);
-  return err != 0 ? err : mmio_vfio_irq_wait(v, timeout_ms);
-}
-
 static void test_vfio(void) {
+  mmio_device *dev = NULL;
   mmio_vfio *v = NULL;
   mmio_region r;
   char s[64];
@@ -306,13 +337,25 @@ static void test_vfio(void) {
   sysfs_write("/sys/bus/pci/devices/%s/driver_override", edu_bdf, "vfio-pci");
   check(write_file("/sys/bus/pci/drivers_probe", edu_bdf) == 0, "bind edu to vfio-pci", "");
   err = mmio_open(&r, edu_spec("vfio", "/bar0"), MMIO_CACHE_DEFAULT, 0);
-  check(err == 0 && mmio_load32(&r, 0) == 0x010000edu, "vfio: spec maps BAR0", "%s", mmio_err_name(err));
+  check(err == 0 && mmio_load32(&r, 0) == 0x010000edu, "vfio: spec maps BAR0", "%s",
+        mmio_err_name(err));
   mmio_region_release(&r);
-
+  /* The layer below the device handle still works on its own. */
   err = mmio_vfio_open(&v, edu_bdf);
   check(err == 0, "VFIO container, group and device", "%s", mmio_err_name(err));
+  if (err == 0) {
+    err = mmio_vfio_map(&r, v, 0, 0, 0x100, MMIO_CACHE_DEFAULT, 0);
+    check(err == 0 && mmio_load32(&r, 0) == 0x010000edu, "mmio_vfio_map maps BAR0", "%s",
+          mmio_err_name(err));
+    mmio_region_release(&r);
+    mmio_vfio_close(v);
+  }
+
+  /* Named by vendor:device; interrupts through the same API as UIO. */
+  err = mmio_device_open(&dev, "vfio:1234:11e8");
+  check(err == 0, "VFIO device handle by vendor:device", "%s", mmio_err_name(err));
   if (err != 0) return;
-  err = mmio_vfio_map(v, &r, 0, 0, 0, MMIO_CACHE_DEFAULT, 0);
+  err = mmio_device_map(&r, dev, 0, 0, 0, MMIO_CACHE_DEFAULT, 0);
   check(err == 0 && mmio_len(&r) == EDU_BAR_SIZE, "VFIO BAR0 mmapped", "%s", mmio_err_name(err));
   check(mmio_try_load32(&r, 2, &v32) == MMIO_ERR_UNALIGNED, "VFIO region: unaligned refused", "");
   {
@@ -326,21 +369,29 @@ static void test_vfio(void) {
     check(err == -EPERM && explain_has(s, err, "bound to the driver vfio-pci"),
           "/dev/mem refused while vfio-pci holds the BAR, explained", "%s", mmio_err_name(err));
   }
-  err = mmio_vfio_irq_enable(v, MMIO_VFIO_IRQ_INTX);
-  check(err == 0, "VFIO INTx to an eventfd", "%s", mmio_err_name(err));
-  if (err == 0) drive_edu("VFIO mmap + INTx", &r, vfio_wait, v);
-  else mmio_region_release(&r);
+  err = mmio_device_irq_enable(dev, MMIO_IRQ_INTX);
+  check(err == 0 && mmio_device_irq_fd(dev) >= 0, "VFIO INTx to an eventfd", "%s",
+        mmio_err_name(err));
+  if (err == 0)
+    drive_edu("VFIO mmap + INTx", &r, device_wait, dev);
+  else
+    mmio_region_release(&r);
 
-  err = mmio_vfio_map(v, &r, 0, 0, 0x1000, MMIO_CACHE_DEFAULT, MMIO_VFIO_NO_MMAP);
-  check(err == 0 && mmio_len(&r) == 0x1000, "VFIO BAR0 through pread/pwrite", "%s", mmio_err_name(err));
-  check(mmio_try_load32(&r, 0x1000, &v32) == MMIO_ERR_OUT_OF_RANGE, "pread region: out of range refused", "");
+  err = mmio_device_map(&r, dev, 0, 0, 0x1000, MMIO_CACHE_DEFAULT, MMIO_VFIO_NO_MMAP);
+  check(err == 0 && mmio_len(&r) == 0x1000, "VFIO BAR0 through pread/pwrite", "%s",
+        mmio_err_name(err));
+  check(mmio_try_load32(&r, 0x1000, &v32) == MMIO_ERR_OUT_OF_RANGE,
+        "pread region: out of range refused", "");
   check(mmio_try_load32(&r, 6, &v32) == MMIO_ERR_UNALIGNED, "pread region: unaligned refused", "");
-  err = mmio_vfio_irq_enable(v, MMIO_VFIO_IRQ_MSI);
+  err = mmio_device_irq_enable(dev, MMIO_IRQ_MSI);
   check(err == 0, "VFIO MSI to an eventfd", "%s", mmio_err_name(err));
-  if (err == 0) drive_edu("VFIO pread/pwrite + MSI", &r, vfio_wait, v);
-  else mmio_region_release(&r);
-  mmio_vfio_close(v);
-  check(mmio_vfio_open(&v, "0000:00:1f.0") == MMIO_ERR_WRONG_DRIVER, "VFIO open of a device not on vfio-pci", "");
+  if (err == 0)
+    drive_edu("VFIO pread/pwrite + MSI", &r, device_wait, dev);
+  else
+    mmio_region_release(&r);
+  mmio_device_close(dev);
+  check(mmio_vfio_open(&v, "0000:00:1f.0") == MMIO_ERR_WRONG_DRIVER,
+        "VFIO open of a device not on vfio-pci", "");
 }
 
 /* Any I/O port BAR on the machine (the q35 SMBus controller has one). */
@@ -406,7 +457,8 @@ static void test_group_not_viable(void) {
   check(write_file("/sys/bus/pci/drivers/uio_pci_generic/new_id", "8086 2922") == 0,
         "bind the SATA function to uio_pci_generic", "");
   sysfs_write("/sys/bus/pci/devices/%s/driver_override", smbus, "vfio-pci");
-  check(write_file("/sys/bus/pci/drivers_probe", smbus) == 0, "bind the SMBus function to vfio-pci", "");
+  check(write_file("/sys/bus/pci/drivers_probe", smbus) == 0, "bind the SMBus function to vfio-pci",
+        "");
   err = mmio_vfio_open(&v, smbus);
   snprintf(spec, sizeof(spec), "vfio:%s/bar0", smbus);
   check(err == MMIO_ERR_VFIO_NOT_VIABLE && explain_has(spec, err, "(uio_pci_generic)"),
@@ -445,7 +497,8 @@ static void test_ivshmem(void) {
   check(err == 0 && mmio_len(&mem) == (1u << 20), "ivshmem BAR2 maps the shared 1 MiB", "%s",
         mmio_err_name(err));
   if (err != 0) return;
-  for (i = 0; i < 256; i++) ok &= mmio_load32(&mem, i * 4) == 0x40570000u + i;
+  for (i = 0; i < 256; i++)
+    ok &= mmio_load32(&mem, i * 4) == 0x40570000u + i;
   check(ok, "guest reads what the host wrote", "");
   {
     /* BAR2 is prefetchable, so it also has resource2_wc. */
@@ -455,7 +508,8 @@ static void test_ivshmem(void) {
           "prefetchable BAR maps write-combining through resource2_wc", "%s", mmio_err_name(err));
     mmio_region_release(&wc);
   }
-  for (i = 0; i < 256; i++) mmio_store32(&mem, 0x1000 + i * 4, 0x6e570000u + i);
+  for (i = 0; i < 256; i++)
+    mmio_store32(&mem, 0x1000 + i * 4, 0x6e570000u + i);
   mmio_barrier_write();
   mmio_region_release(&mem);
 }

@@ -31,7 +31,8 @@ int main(int argc, char **argv) {
       fprintf(stderr, "vm-host: %s: %s\n", spec, mmio_strerror(err));
       return 1;
     }
-    for (i = 0; i < 256; i++) mmio_store32(&r, i * 4, 0x40570000u + i);
+    for (i = 0; i < 256; i++)
+      mmio_store32(&r, i * 4, 0x40570000u + i);
     mmio_region_release(&r);
     return 0;
   }
@@ -40,7 +41,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "vm-host: %s: %s\n", spec, mmio_strerror(err));
     return 1;
   }
-  for (i = 0; i < 256; i++) bad += mmio_load32(&r, 0x1000 + i * 4) != 0x6e570000u + i;
+  for (i = 0; i < 256; i++)
+    bad += mmio_load32(&r, 0x1000 + i * 4) != 0x6e570000u + i;
   mmio_region_release(&r);
   shm_unlink(argv[2]);
   printf("%s host reads what the guest wrote through ivshmem\n", bad == 0 ? "ok  " : "FAIL");

@@ -1,0 +1,127 @@
+/*
+ * The accessors' out-of-line path: exact checks in the documented order,
+ * then one access through memory or the backend, and the abort line of the
+ * aborting accessors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core_internal.h"
+
+/*
+ * One access of one width, to memory or through the backend: the width is
+ * chosen once, as an index into this table, instead of being switched on
+ * at every access. A memory access is the raw single-instruction accessor.
+ */
+struct mmio__width_fns {
+  int (*load)(const mmio_region *r, uintptr_t a, uint64_t *out);
+  int (*store)(mmio_region *r, uintptr_t a, uint64_t v);
+};
+
+#define MMIO__WIDTH_FNS(bits)                                                                      \
+  static int mmio__load_w##bits(const mmio_region *r, uintptr_t a, uint64_t *out) {                \
+    uint##bits##_t v = 0;                                                                          \
+    int err = 0;                                                                                   \
+    if (r->mmio__ops == NULL)                                                                      \
+      v = mmio_raw_load##bits((const volatile void *)a);                                           \
+    else                                                                                           \
+      err = r->mmio__ops->load##bits(r->mmio__ctx, a, &v);                                         \
+    *out = v;                                                                                      \
+    return err;                                                                                    \
+  }                                                                                                \
+  static int mmio__store_w##bits(mmio_region *r, uintptr_t a, uint64_t v) {                        \
+    if (r->mmio__ops != NULL)                                                                      \
+      return r->mmio__ops->store##bits(r->mmio__ctx, a, (uint##bits##_t)v);                        \
+    mmio_raw_store##bits((volatile void *)a, (uint##bits##_t)v);                                   \
+    return 0;                                                                                      \
+  }
+MMIO__WIDTH_FNS(8)
+MMIO__WIDTH_FNS(16)
+MMIO__WIDTH_FNS(32)
+MMIO__WIDTH_FNS(64)
+
+/* Indexed by width / 2 for widths 1, 2, 4 and 8 (0, 1, 2, 4). */
+static const struct mmio__width_fns mmio__widths[5] = {
+    [0] = {.load = mmio__load_w8, .store = mmio__store_w8},
+    [1] = {.load = mmio__load_w16, .store = mmio__store_w16},
+    [2] = {.load = mmio__load_w32, .store = mmio__store_w32},
+    [4] = {.load = mmio__load_w64, .store = mmio__store_w64},
+};
+
+/* The exact checks of a load, in the documented order. The width comes
+ * from the inline accessors, so it is always 1, 2, 4 or 8. */
+static int mmio__check_load(const mmio_region *r, size_t off, unsigned width) {
+  if (((r->mmio__addr + off) & (width - 1)) != 0) return MMIO_ERR_UNALIGNED;
+  return mmio_check_capacity(r, off, width);
+}
+
+static int mmio__check_store(const mmio_region *r, size_t off, unsigned width) {
+  if (r->mmio__flags & MMIO__REGION_READ_ONLY) return MMIO_ERR_READ_ONLY;
+  return mmio__check_load(r, off, width);
+}
+
+struct mmio__load_result mmio__load_slow(const mmio_region *r, size_t off, unsigned width) {
+  struct mmio__load_result res = {0, 0};
+  uint64_t v = 0;
+  res.err = mmio__check_load(r, off, width);
+  if (res.err == 0) res.err = mmio__widths[width / 2].load(r, r->mmio__addr + off, &v);
+  if (res.err == 0) res.value = v;
+  return res;
+}
+
+int mmio__store_slow(mmio_region *r, size_t off, unsigned width, uint64_t v) {
+  int err = mmio__check_store(r, off, width);
+  return err != 0 ? err : mmio__widths[width / 2].store(r, r->mmio__addr + off, v);
+}
+
+int mmio__modify_slow(mmio_region *r, size_t off, unsigned width, uint64_t mask, uint64_t value) {
+  const struct mmio__width_fns *fns = &mmio__widths[width / 2];
+  const uintptr_t a = r->mmio__addr + off;
+  uint64_t old = 0;
+  /* Every check before the load: a refused call performs no access. */
+  int err = mmio__check_store(r, off, width);
+  if (err == 0) err = fns->load(r, a, &old);
+  if (err == 0) err = fns->store(r, a, (old & ~mask) | (value & mask));
+  return err;
+}
+
+/* A width the run-time accessors accept, and the bits it holds. */
+static int mmio__width_ok(unsigned width, uint64_t *bits) {
+  if (width != 1 && width != 2 && width != 4 && width != 8) return 0;
+  *bits = width == 8 ? ~0ull : (1ull << (8 * width)) - 1;
+  return 1;
+}
+
+int mmio_try_load_width(const mmio_region *r, size_t off, unsigned width, uint64_t *out) {
+  struct mmio__load_result res;
+  uint64_t bits;
+  if (r == NULL || out == NULL || !mmio__width_ok(width, &bits)) return -EINVAL;
+  res = mmio__load_slow(r, off, width);
+  if (res.err == 0) *out = res.value;
+  return res.err;
+}
+
+int mmio_try_store_width(mmio_region *r, size_t off, unsigned width, uint64_t v) {
+  uint64_t bits;
+  if (r == NULL || !mmio__width_ok(width, &bits)) return -EINVAL;
+  if (v & ~bits) return -ERANGE;
+  return mmio__store_slow(r, off, width, v);
+}
+
+int mmio_masked_modify_width(mmio_region *r, size_t off, unsigned width, uint64_t mask,
+                             uint64_t value) {
+  uint64_t bits;
+  if (r == NULL || !mmio__width_ok(width, &bits)) return -EINVAL;
+  if ((mask | value) & ~bits) return -ERANGE;
+  return mmio__modify_slow(r, off, width, mask, value);
+}
+
+void mmio__access_failed(const char *op, const mmio_region *r, size_t off, size_t width, int err) {
+  fprintf(stderr,
+          "mmio: %s at offset 0x%zx (width %zu) of a region of length 0x%zx "
+          "failed: %s (%s)\n",
+          op, off, width, r->mmio__len, mmio_strerror(err), mmio_err_name(err));
+  fflush(stderr);
+  abort();
+}

@@ -1,0 +1,69 @@
+/*
+ * The testing layer's internal interface: what the test doubles (fake
+ * register files, strict mocks, the concurrency checker) share. Nothing
+ * here is exported from the shared library. The doubles are a library of
+ * their own over libmmio, so they stand on its public API only.
+ */
+#ifndef MMIO_TESTING_INTERNAL_H
+#define MMIO_TESTING_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "mmio/backend.h"
+#include "mmio/clock.h"
+#include "mmio/error.h"
+#include "mmio/region.h"
+#include "mmio/testing/checker.h"
+#include "mmio/testing/fake.h"
+#include "mmio/testing/mock.h"
+#include "mmio/testing/report.h"
+#include "mmio/trace.h"
+
+/*
+ * Formats a failure message and hands it to fn (mmio_fail_abort when fn is
+ * NULL). Returns MMIO_ERR_REJECTED, for the failing access to return.
+ */
+int mmio__report(mmio_fail_fn fn, void *arg, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* "8-bit", "16-bit", "32-bit" or "64-bit" for a width in bytes. */
+const char *mmio__width_name(unsigned width);
+
+/*
+ * The head every double's struct starts with: the reference count that
+ * its regions share with its owner, its length and backend, and its
+ * failure handler.
+ */
+struct mmio__double {
+  atomic_size_t refs; /* the creator's and one per region */
+  size_t len;
+  const struct mmio_ops *ops;
+  mmio_fail_fn fail;
+  void *fail_arg;
+  void (*free)(struct mmio__double *d); /* frees the whole double */
+};
+
+/* Fills the head: one reference (the creator's), default failure handler. */
+void mmio__double_init(struct mmio__double *d, size_t len, const struct mmio_ops *ops,
+                       void (*free_fn)(struct mmio__double *d));
+
+/* Makes *out a region over the whole double. 0, -EINVAL or -ENOMEM. */
+int mmio__double_region(mmio_region *out, struct mmio__double *d);
+
+/* Drops a reference (ctx is the double); frees it with the last. Usable
+ * as the backend's release function. Accepts NULL. */
+void mmio__double_unref(void *ctx);
+
+/* Sets the failure handler; what is the caller's name, for the report of a
+ * NULL double. */
+void mmio__double_on_failure(struct mmio__double *d, mmio_fail_fn fn, void *arg, const char *what);
+
+/* Reports a NULL double passed to a function that cannot return an error
+ * (peek, poke, counters) to the default handler. */
+void mmio__double_null(const char *what);
+
+#endif /* MMIO_TESTING_INTERNAL_H */
