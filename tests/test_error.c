@@ -12,10 +12,18 @@
 
 #include <mmio/mmio.h>
 
-static const int own_codes[] = {MMIO_ERR_OUT_OF_RANGE,    MMIO_ERR_UNALIGNED,   MMIO_ERR_READ_ONLY,
-                                MMIO_ERR_CACHE_POLICY,    MMIO_ERR_REJECTED,    MMIO_ERR_BAD_SPEC,
-                                MMIO_ERR_DECODING_OFF,    MMIO_ERR_IO_BAR,      MMIO_ERR_NO_IOMMU,
-                                MMIO_ERR_VFIO_NOT_VIABLE, MMIO_ERR_WRONG_DRIVER};
+/* Every code the list defines, from the list itself: a new row is tested
+ * without touching this file. */
+static const int own_codes[] = {
+#define CODE(name, code, message) MMIO_ERR_##name,
+    MMIO_ERRNO_MAP(CODE)
+#undef CODE
+};
+static const char *const own_names[] = {
+#define NAME(name, code, message) "MMIO_ERR_" #name,
+    MMIO_ERRNO_MAP(NAME)
+#undef NAME
+};
 #define NCODES (sizeof(own_codes) / sizeof(own_codes[0]))
 
 static void codes_are_distinct_and_outside_errno_range(void **state) {
@@ -31,9 +39,10 @@ static void codes_are_distinct_and_outside_errno_range(void **state) {
 static void every_code_has_its_own_words(void **state) {
   size_t i, j;
   (void)state;
+  assert_true(NCODES >= 12);
   for (i = 0; i < NCODES; i++) {
     assert_string_not_equal(mmio_strerror(own_codes[i]), "unknown error");
-    assert_string_not_equal(mmio_err_name(own_codes[i]), "UNKNOWN");
+    assert_string_equal(mmio_err_name(own_codes[i]), own_names[i]);
     for (j = i + 1; j < NCODES; j++)
       assert_string_not_equal(mmio_strerror(own_codes[i]), mmio_strerror(own_codes[j]));
   }
