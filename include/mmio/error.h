@@ -61,7 +61,26 @@ extern "C" {
   /* Bound to a driver other than the one the source needs, or to none. */                         \
   XX(WRONG_DRIVER, -5011, "device is not bound to the driver this source needs")                   \
   /* A device name (vendor:device, UIO name) matches more than one device. */                      \
-  XX(AMBIGUOUS, -5012, "the name matches several devices: add #N to pick one, or use the address")
+  XX(AMBIGUOUS, -5012,                                                                             \
+     "the name matches several devices or registers: add #N to pick a device, or spell the "       \
+     "register's name exactly")                                                                    \
+  /* No register or field of a description has that name. */                                       \
+  XX(UNKNOWN_NAME, -5013, "no register or field has that name (the message lists the closest)")    \
+  /* A write-only register cannot be read, so not read-modify-written either. */                   \
+  XX(WRITE_ONLY, -5014,                                                                            \
+     "the register is write-only and is never read: write it whole (a register map then "          \
+     "remembers it)")                                                                              \
+  /* Reading the register has a side effect (it clears on read, say). */                           \
+  XX(READ_EFFECT, -5015,                                                                           \
+     "reading this register has a side effect (such as clearing it): read it on purpose, "         \
+     "with MMIO_REGS_READ_EFFECTS")                                                                \
+  /* A verified write read back a different value. */                                              \
+  XX(WRITE_DROPPED, -5016,                                                                         \
+     "the register did not keep the value written: check its access rules and that the "           \
+     "device is powered and clocked")                                                              \
+  /* A register description (SVD or text) is malformed. */                                         \
+  XX(BAD_DESCRIPTION, -5017,                                                                       \
+     "malformed register description: the message gives the file, line and reason")
 
 /* MMIO_ERR_OUT_OF_RANGE, MMIO_ERR_UNALIGNED, ...: see MMIO_ERRNO_MAP. */
 enum mmio_errno {
