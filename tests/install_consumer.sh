@@ -17,27 +17,41 @@ libdir=$(dirname "$(find "$prefix" -name 'libmmio.so' | head -n 1)")
 cmake -S "$src/tests/consumer" -B "$tmp/b" -DCMAKE_C_COMPILER="$cc" \
   -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$tmp/b" >/dev/null
-for c in consumer_shared consumer_testing; do LD_LIBRARY_PATH=$libdir "$tmp/b/$c"; done
-"$tmp/b/consumer_static"
-"$tmp/b/consumer_testing_static"
+for c in consumer_shared consumer_regs consumer_testing; do LD_LIBRARY_PATH=$libdir "$tmp/b/$c"; done
+for c in consumer_static consumer_regs_static consumer_testing_static; do "$tmp/b/$c"; done
 
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 # shellcheck disable=SC2046
 "$cc" -std=c11 "$src/tests/consumer/main.c" $(pkg-config --cflags --libs mmio) -o "$tmp/consumer_pc"
 # shellcheck disable=SC2046
+"$cc" -std=c11 "$src/tests/consumer/regs.c" $(pkg-config --cflags --libs mmio-regs) \
+  -o "$tmp/consumer_regs_pc"
+# shellcheck disable=SC2046
 "$cc" -std=c11 "$src/tests/consumer/testing.c" $(pkg-config --cflags --libs mmio-testing) \
   -o "$tmp/consumer_testing_pc"
 LD_LIBRARY_PATH=$libdir "$tmp/consumer_pc"
+LD_LIBRARY_PATH=$libdir "$tmp/consumer_regs_pc"
 LD_LIBRARY_PATH=$libdir "$tmp/consumer_testing_pc"
 
-# declared DIR: the MMIO_API functions that the headers in DIR (not those
-# they include from elsewhere) declare, sorted. The preprocessor, with
-# MMIO_API made a marker, strips comments and expands the other macros;
-# its line markers tell which header each line came from.
+# headers LIB: the installed public headers of library LIB ("mmio",
+# "mmio-regs", ...), as the layer table of docs/design.md assigns them.
+headers() {
+  awk -F'|' -v lib="\`$1\`" '
+    $2 ~ /^ `[a-z]+` $/ && $4 == " " lib " " {
+      n = split($5, w, "`"); for (i = 2; i <= n; i += 2) print w[i] }' "$src/docs/design.md" |
+    sed "s|^|$prefix/include/mmio/|"
+}
+
+# declared HEADER...: the MMIO_API functions those headers (not the ones
+# they include) declare, sorted. The preprocessor, with MMIO_API made a
+# marker, strips comments and expands the other macros; its line markers
+# tell which header each line came from.
 declared() {
-  for h in "$1"/*.h; do echo "#include \"$h\""; done |
+  list=$(printf '%s\n' "$@")
+  for h in "$@"; do echo "#include \"$h\""; done |
     "$cc" -std=c11 -E -DMMIO_API=mmio_exported_marker -I"$prefix/include" - |
-    awk -v dir="$1/" '/^# [0-9]+ "/ { f = $3; gsub(/"/, "", f); keep = index(f, dir) == 1 && index(substr(f, length(dir) + 1), "/") == 0; next } keep' |
+    awk -v list="$list" 'BEGIN { n = split(list, l, "\n"); for (i = 1; i <= n; i++) want[l[i]] = 1 }
+      /^# [0-9]+ "/ { f = $3; gsub(/"/, "", f); keep = (f in want); next } keep' |
     tr '\n' ' ' | sed -E 's/__attribute__ *\(\([^()]*\)\)//g' |
     grep -o 'mmio_exported_marker[^;{(]*(' |
     sed -E 's/ *\($//; s/.*[^A-Za-z0-9_]([A-Za-z_][A-Za-z0-9_]*)$/\1/' | sort -u
@@ -46,11 +60,12 @@ declared() {
 exported() {
   nm -D --defined-only "$1" | awk '$2 ~ /^[TDRBW]$/ {print $3}' | sort -u
 }
-inc=$prefix/include/mmio
 status=0
-check() { # NAME LIB HEADER_DIR
-  name=$1 lib=$2
-  declared "$3" > "$tmp/want"
+check() { # LIBRARY
+  name=lib$1.so
+  lib=$libdir/$name
+  # shellcheck disable=SC2046
+  declared $(headers "$1") > "$tmp/want"
   exported "$lib" > "$tmp/have"
   if ! diff -u "$tmp/want" "$tmp/have" > "$tmp/diff"; then
     echo "$name exports differ from the MMIO_API declarations of its headers (- declared, + exported):"
@@ -60,16 +75,18 @@ check() { # NAME LIB HEADER_DIR
     echo "$name exports exactly the $(wc -l < "$tmp/want") functions its headers declare"
   fi
 }
-check libmmio.so "$libdir/libmmio.so" "$inc"
-check libmmio-testing.so "$libdir/libmmio-testing.so" "$inc/testing"
+for library in mmio mmio-regs mmio-testing; do check $library; done
 # The test doubles live only in libmmio-testing.
 if nm -D --defined-only "$libdir/libmmio.so" | grep -Eq ' mmio_(fake|mock|checker|fail)_'; then
   echo "libmmio.so exports test-double symbols"
   status=1
 fi
-# libmmio-testing is linked against libmmio, which provides the regions.
-if ! readelf -d "$libdir/libmmio-testing.so" | grep -q 'NEEDED.*libmmio\.so'; then
-  echo "libmmio-testing.so is not linked against libmmio.so"
-  status=1
-fi
+# libmmio-testing and libmmio-regs are linked against libmmio, which
+# provides the regions.
+for library in mmio-regs mmio-testing; do
+  if ! readelf -d "$libdir/lib$library.so" | grep -q 'NEEDED.*libmmio\.so'; then
+    echo "lib$library.so is not linked against libmmio.so"
+    status=1
+  fi
+done
 exit $status
