@@ -20,46 +20,6 @@
 
 /* ---- storage ---- */
 
-/* A bump allocator for strings: everything goes with the description. */
-struct mmio__arena {
-  char **blocks;
-  size_t nblocks, capblocks;
-  char *cur;
-  size_t left;
-};
-
-#define MMIO__ARENA_BLOCK 65536u
-
-static void *mmio__arena_alloc(struct mmio__arena *a, size_t n) {
-  char *p;
-  if (n > a->left) {
-    const size_t size = n > MMIO__ARENA_BLOCK ? n : MMIO__ARENA_BLOCK;
-    if (a->nblocks == a->capblocks) {
-      size_t cap = a->capblocks != 0 ? a->capblocks * 2 : 16;
-      char **grown = realloc(a->blocks, cap * sizeof(*grown));
-      if (grown == NULL) return NULL;
-      a->blocks = grown;
-      a->capblocks = cap;
-    }
-    if ((p = malloc(size)) == NULL) return NULL;
-    a->blocks[a->nblocks++] = p;
-    a->cur = p;
-    a->left = size;
-  }
-  p = a->cur;
-  a->cur += n;
-  a->left -= n;
-  return p;
-}
-
-static void mmio__arena_free(struct mmio__arena *a) {
-  size_t i;
-  for (i = 0; i < a->nblocks; i++)
-    free(a->blocks[i]);
-  free(a->blocks);
-  memset(a, 0, sizeof(*a));
-}
-
 /* A growable array of elem-byte elements. */
 struct mmio__vec {
   void *data;
@@ -691,7 +651,7 @@ struct mmio__suggest {
 
 static void mmio__consider(struct mmio__suggest *s, const char *candidate) {
   size_t d = mmio__distance(s->name, candidate), i, j;
-  const size_t limit = strlen(s->name) / 2 + 2;
+  const size_t limit = strlen(s->name) / 3 + 1;
   if (d > limit) return;
   for (i = 0; i < 5; i++)
     if (s->best[i] == NULL || d < s->dist[i]) break;
@@ -786,7 +746,7 @@ static int mmio__find_in_periph(const mmio_desc *d, const struct mmio_periph *p,
         for (i = 0; i < reg->nfields; i++)
           mmio__consider(&s, reg->fields[i].name);
         snprintf(prefix, sizeof(prefix), "%s.", reg->name);
-        return mmio__unknown(why, cap, "field", name, prefix, &s);
+        return mmio__unknown(why, cap, "field", field, prefix, &s);
       }
     }
   }

@@ -56,6 +56,20 @@ int mmio__regs_poll(const mmio_region *r, size_t off, const struct mmio_reg *reg
                     uint64_t expected, uint64_t timeout_us, uint64_t sleep_us, unsigned flags,
                     uint64_t *last);
 
+/* ---- memory (arena.c) ---- */
+
+/* A bump allocator: everything allocated goes at once with the arena. */
+struct mmio__arena {
+  char **blocks;
+  size_t nblocks, capblocks;
+  char *cur;
+  size_t left;
+};
+/* n bytes aligned for any object, or NULL when out of memory. */
+void *mmio__arena_alloc(struct mmio__arena *a, size_t n);
+/* Frees every allocation and leaves the arena empty. */
+void mmio__arena_free(struct mmio__arena *a);
+
 /* ---- building a description (desc.c), fed by the file formats ---- */
 
 struct mmio__builder;

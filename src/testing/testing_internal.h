@@ -12,6 +12,7 @@
 
 #include "mmio/backend.h"
 #include "mmio/clock.h"
+#include "mmio/desc.h"
 #include "mmio/error.h"
 #include "mmio/region.h"
 #include "mmio/testing/checker.h"

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mmio/desc.h"
 #include "mmio/region.h"
 #include "mmio/testing/report.h"
 #include "mmio/version.h"
@@ -117,6 +118,19 @@ MMIO_API int mmio_fake_create(mmio_fake **out, size_t len, unsigned flags);
  * MMIO_ERR_OUT_OF_RANGE for a register past the end; -ENOMEM.
  */
 MMIO_API int mmio_fake_add_regs(mmio_fake *fake, const struct mmio_fake_reg *regs, size_t count);
+
+/*
+ * Declares the registers of peripheral p of a register description
+ * (mmio/desc.h), at offset + their offsets in p: reset values (the defined
+ * bits), read-only, write-1-to-clear, write-1-to-set and clear-on-read
+ * bits come from the description. Bits of kinds a fake does not model
+ * (toggles, write-0-to-X, clear-on-any-write) act as plain read-write
+ * bits. Registers sharing an address (alternates, a read-only and a
+ * write-only register) are one register of the fake: the first of them.
+ * The description must outlive the fake (names are borrowed).
+ * Returns as mmio_fake_add_regs, and -EINVAL for a NULL argument.
+ */
+MMIO_API int mmio_fake_add_periph(mmio_fake *fake, const struct mmio_periph *p, size_t offset);
 
 /*
  * Makes *out a region over the whole fake. The region holds a reference:
