@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the benchmark with gcc and with clang at -O2 and runs both.
+# Builds the benchmarks with gcc and with clang at -O2 and runs them.
 #
 # usage: bench/run.sh [--quick]
 set -eu
@@ -9,6 +9,7 @@ for cc in gcc clang; do
   dir=build-bench-$cc
   cmake -S . -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=None \
     -DCMAKE_C_FLAGS=-O2 -DMMIO_BUILD_TESTS=OFF -DMMIO_BUILD_EXAMPLES=OFF >/dev/null
-  cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)" --target bench_access >/dev/null
+  cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)" --target bench_access bench_regs >/dev/null
   "./$dir/bench/bench_access" "$@"
+  "./$dir/bench/bench_regs" "$@"
 done

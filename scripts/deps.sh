@@ -15,7 +15,7 @@ set -eu
 cd "$(dirname "$0")/.."
 what=${1:-test}
 
-pkgs="cmake make gcc libc6-dev pkg-config"
+pkgs="cmake make gcc libc6-dev pkg-config libexpat1-dev"
 vm="qemu-system-x86 busybox-static cpio gzip"
 if [ "$what" = vm ]; then
   pkgs="$pkgs $vm"

@@ -515,7 +515,7 @@ static int svd_bits(struct svd *s, const struct svd_node *f, const char *name, u
   const char *range = svd_prop(s, f, "bitRange");
   const char *l = svd_prop(s, f, "lsb"), *m = svd_prop(s, f, "msb");
   const char *off = svd_prop(s, f, "bitOffset"), *width = svd_prop(s, f, "bitWidth");
-  uint64_t a, b;
+  uint64_t a = 0, b = 0;
   if (range != NULL) {
     unsigned hi, lo;
     char tail;
@@ -640,7 +640,7 @@ static int svd_fields(struct svd *s, const struct svd_node *reg, const char *rna
     struct svd_dim dim_, *dim = &dim_;
     struct mmio_field field;
     const char *name, *mwv, *access;
-    unsigned lsb, msb;
+    unsigned lsb = 0, msb = 0;
     uint64_t i;
     if (strcmp(f->tag, "field") != 0) continue;
     if ((err = svd_check_derived(s, f, "a field")) != 0) return err;
