@@ -299,6 +299,18 @@ static void decode_prints_fields_like_hwreg(void **state) {
   assert_int_equal(strlen(buf), 9);
 }
 
+static void fields_are_found_by_name(void **state) {
+  size_t i = 99;
+  (void)state;
+  assert_int_equal(mmio_field_index(&CR, "MODE", &i), 0);
+  assert_int_equal(i, CR_MODE);
+  assert_int_equal(mmio_field_index(&CR, "div", &i), 0);
+  assert_int_equal(i, CR_DIV);
+  assert_int_equal(mmio_field_index(&CR, "NOPE", &i), MMIO_ERR_UNKNOWN_NAME);
+  assert_int_equal(mmio_field_index(&ID, "ANY", &i), MMIO_ERR_UNKNOWN_NAME);
+  assert_int_equal(mmio_field_index(NULL, "MODE", &i), -EINVAL);
+}
+
 static void run_time_width_accessors_match_the_typed_ones(void **state) {
   struct fixture *fx = *state;
   uint64_t v;
@@ -330,6 +342,7 @@ int main(void) {
       cmocka_unit_test(derivation_refuses_broken_tables),
       cmocka_unit_test_setup_teardown(hand_built_tables_follow_the_same_rules, setup, teardown),
       cmocka_unit_test(decode_prints_fields_like_hwreg),
+      cmocka_unit_test(fields_are_found_by_name),
       cmocka_unit_test_setup_teardown(run_time_width_accessors_match_the_typed_ones, setup,
                                       teardown),
   };

@@ -138,6 +138,13 @@ struct mmio_reg {
  */
 MMIO_API int mmio_reg_derive(struct mmio_reg *regs, size_t n);
 
+/*
+ * The index of reg's field called name: exact, then case-insensitive when
+ * that is unambiguous. Returns 0 and sets *idx; MMIO_ERR_UNKNOWN_NAME;
+ * MMIO_ERR_AMBIGUOUS; -EINVAL.
+ */
+MMIO_API int mmio_field_index(const struct mmio_reg *reg, const char *name, size_t *idx);
+
 /* The mask of field f within its register. */
 static inline uint64_t mmio_field_mask(const struct mmio_field *f) {
   return (~0ull >> (63 - f->msb)) & (~0ull << f->lsb);

@@ -2,7 +2,10 @@
  * Registers and fields: the access rules, the read-modify-write that never
  * writes back what it must not, and the masks that let it inline.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <string.h>
+#include <strings.h>
 
 #include "regs_internal.h"
 
@@ -277,4 +280,19 @@ int mmio__field_read_slow(const mmio_region *r, const struct mmio_reg *reg, size
 
 int mmio__field_write_slow(mmio_region *r, const struct mmio_reg *reg, size_t idx, uint64_t v) {
   return mmio_field_write(r, reg, idx, 0, v);
+}
+
+int mmio_field_index(const struct mmio_reg *reg, const char *name, size_t *idx) {
+  size_t i, folded = 0, found = 0;
+  if (reg == NULL || name == NULL || idx == NULL || (reg->fields == NULL && reg->nfields > 0))
+    return -EINVAL;
+  for (i = 0; i < reg->nfields; i++) {
+    if (strcmp(reg->fields[i].name, name) == 0) {
+      *idx = i;
+      return 0;
+    }
+    if (strcasecmp(reg->fields[i].name, name) == 0) found = i, folded++;
+  }
+  if (folded == 1) *idx = found;
+  return folded == 1 ? 0 : folded > 1 ? MMIO_ERR_AMBIGUOUS : MMIO_ERR_UNKNOWN_NAME;
 }
