@@ -6,7 +6,7 @@
 #include <mmio/poll.h>
 #include <mmio/regs.h>
 
-#include "edu_fake.h"
+#include <mmio/testing/model.h>
 
 /* Two registers of QEMU's edu device, declared in C. */
 #define EDU_STATUS_FIELDS(F, R) F(R, COMPUTING, 0, 0, MMIO_RO) F(R, IRQ_FACT, 7, 7, MMIO_RW)
@@ -15,7 +15,7 @@ MMIO_REG(EDU_FACTORIAL, 0x08, 32, MMIO_RW, 0, MMIO_NO_FIELDS);
 
 int main(int argc, char **argv) {
   const char *svd = argc > 1 ? argv[1] : "examples/edu/edu.svd";
-  struct edu_fake *model;
+  mmio_model *model;
   mmio_region bar0;
   mmio_desc *desc;
   mmio_regmap *regs;
@@ -25,7 +25,7 @@ int main(int argc, char **argv) {
 
   /* The device: here the edu model; mmio_open("pci:1234:11e8/bar0") on a
    * machine that has one. */
-  if (edu_fake_create(&model, 3) != 0 || edu_fake_region(&bar0, model) != 0) return 1;
+  if (mmio_model_create(&model, "edu", 3) != 0 || mmio_model_region(&bar0, model) != 0) return 1;
 
   /* Start 10!, then wait (up to 100 ms, reading back to back) until
    * STATUS.COMPUTING is 0: the contract of Linux's read_poll_timeout. */
@@ -49,6 +49,6 @@ int main(int argc, char **argv) {
   mmio_regmap_free(regs);
   mmio_desc_free(desc);
   mmio_region_release(&bar0);
-  edu_fake_destroy(model);
+  mmio_model_destroy(model);
   return 0;
 }

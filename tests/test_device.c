@@ -316,6 +316,33 @@ static void a_device_spec_needs_no_region_but_a_region_spec_does(void **state) {
   assert_null(dev);
 }
 
+struct seen {
+  char list[1024];
+};
+
+static int collect(void *arg, const char *spec) {
+  struct seen *s = arg;
+  size_t n = strlen(s->list);
+  snprintf(s->list + n, sizeof(s->list) - n, "%s ", spec);
+  return strcmp(spec, "uio:uio10") == 0 ? 42 : 0;
+}
+
+static void every_device_is_listed_in_a_stable_order(void **state) {
+  struct seen s = {""};
+  (void)state;
+  make_function("0000:00:05.0", "0x1234\n", "0x11e8\n", 0);
+  make_function("0000:00:03.0", "0x1234\n", "0x11e8\n", 0);
+  make_function("0001:00:00.0", "0x8086\n", "0x100e\n", 0);
+  test_tree_text("bus/pci/drivers/vfio-pci/.keep", "");
+  test_tree_link("bus/pci/devices/0000:00:05.0/driver", "../../../bus/pci/drivers/vfio-pci");
+  make_uio(10, "b", 0);
+  make_uio(2, "a", 0);
+  assert_int_equal(mmio__device_each_at(&env, collect, &s), 42);
+  assert_string_equal(s.list, "pci:0000:00:03.0 pci:0000:00:05.0 vfio:0000:00:05.0 "
+                              "pci:0001:00:00.0 uio:uio2 uio:uio10 ");
+  assert_int_equal(mmio__device_each_at(&env, NULL, &s), -EINVAL);
+}
+
 static void null_arguments_are_refused_the_same_way(void **state) {
   struct mmio_device_info info;
   struct mmio_region_info ri;
@@ -360,6 +387,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(memory_objects_are_devices_with_one_region, setup, teardown),
       cmocka_unit_test_setup_teardown(a_device_spec_needs_no_region_but_a_region_spec_does, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(every_device_is_listed_in_a_stable_order, setup, teardown),
       cmocka_unit_test(null_arguments_are_refused_the_same_way),
   };
   return cmocka_run_group_tests_name("device", tests, NULL, NULL);

@@ -16,7 +16,12 @@
 #include <mmio/trace.h>
 
 #include "edu.h"
-#include "edu_fake.h"
+#include <mmio/testing/model.h>
+
+/* The driver's interrupt wait over the model's (which takes the model). */
+static int model_wait_irq(void *model, int timeout_ms) {
+  return mmio_model_irq_wait(model, timeout_ms);
+}
 
 static void fail_in_cmocka(void *arg, const char *msg) {
   (void)arg;
@@ -24,7 +29,7 @@ static void fail_in_cmocka(void *arg, const char *msg) {
 }
 
 struct ctx {
-  struct edu_fake *model;
+  mmio_model *model;
   struct edu dev;
 };
 
@@ -32,11 +37,11 @@ static int open_dev(void **state, unsigned latency, int with_irq) {
   static struct ctx c;
   mmio_region bar0;
   memset(&c, 0, sizeof(c));
-  assert_int_equal(edu_fake_create(&c.model, latency), 0);
-  mmio_fake_on_failure(edu_fake_registers(c.model), fail_in_cmocka, NULL);
-  assert_int_equal(edu_fake_region(&bar0, c.model), 0);
+  assert_int_equal(mmio_model_create(&c.model, "edu", latency), 0);
+  mmio_fake_on_failure(mmio_model_fake(c.model), fail_in_cmocka, NULL);
+  assert_int_equal(mmio_model_region(&bar0, c.model), 0);
   assert_int_equal(
-      edu_open(&c.dev, &bar0, with_irq ? edu_fake_wait_irq : NULL, with_irq ? c.model : NULL), 0);
+      edu_open(&c.dev, &bar0, with_irq ? model_wait_irq : NULL, with_irq ? c.model : NULL), 0);
   *state = &c;
   return 0;
 }
@@ -47,7 +52,7 @@ static int setup_irq(void **state) { return open_dev(state, 5, 1); }
 static int teardown(void **state) {
   struct ctx *c = *state;
   edu_close(&c->dev);
-  edu_fake_destroy(c->model);
+  mmio_model_destroy(c->model);
   return 0;
 }
 
@@ -62,19 +67,19 @@ static void version_comes_from_the_id_register(void **state) {
 static void liveness_reads_back_the_inverse(void **state) {
   struct ctx *c = *state;
   assert_int_equal(edu_check_liveness(&c->dev, 0x12345678u), 0);
-  assert_int_equal(mmio_fake_peek32(edu_fake_registers(c->model), EDU_REG_LIVENESS), ~0x12345678u);
+  assert_int_equal(mmio_fake_peek32(mmio_model_fake(c->model), EDU_REG_LIVENESS), ~0x12345678u);
 }
 
 static void factorial_by_polling_waits_for_computing_to_clear(void **state) {
   struct ctx *c = *state;
-  mmio_fake *regs = edu_fake_registers(c->model);
+  mmio_fake *regs = mmio_model_fake(c->model);
   uint32_t out = 0;
   assert_int_equal(edu_factorial(&c->dev, 10, &out, 1000), 0);
   assert_int_equal(out, 3628800u);
   /* It polled: several STATUS reads, and it asked for no interrupt. */
   assert_true(mmio_fake_reads(regs, EDU_REG_STATUS) >= 3);
   assert_int_equal(mmio_fake_peek32(regs, EDU_REG_STATUS) & EDU_STATUS_IRQ_FACT, 0);
-  assert_false(edu_fake_irq_asserted(c->model));
+  assert_false(mmio_model_irq_pending(c->model));
   /* 13! wraps in 32 bits, as on the device. */
   assert_int_equal(edu_factorial(&c->dev, 13, &out, 1000), 0);
   assert_int_equal(out, (uint32_t)6227020800ull);
@@ -82,7 +87,7 @@ static void factorial_by_polling_waits_for_computing_to_clear(void **state) {
 
 static void factorial_by_interrupt_waits_and_acknowledges(void **state) {
   struct ctx *c = *state;
-  mmio_fake *regs = edu_fake_registers(c->model);
+  mmio_fake *regs = mmio_model_fake(c->model);
   uint32_t out = 0;
   assert_int_equal(edu_factorial(&c->dev, 5, &out, 1000), 0);
   assert_int_equal(out, 120);
@@ -90,7 +95,7 @@ static void factorial_by_interrupt_waits_and_acknowledges(void **state) {
   assert_int_equal(mmio_fake_writes(regs, EDU_REG_IRQ_ACK), 1);
   assert_int_equal(mmio_fake_peek32(regs, EDU_REG_IRQ_STATUS), 0);
   assert_true(mmio_fake_peek32(regs, EDU_REG_STATUS) & EDU_STATUS_IRQ_FACT);
-  assert_false(edu_fake_irq_asserted(c->model));
+  assert_false(mmio_model_irq_pending(c->model));
 }
 
 static void interrupt_wait_times_out_when_the_device_is_slow(void **state) {
@@ -102,7 +107,7 @@ static void interrupt_wait_times_out_when_the_device_is_slow(void **state) {
 
 static void busy_device_is_reported(void **state) {
   struct ctx *c = *state;
-  mmio_fake *regs = edu_fake_registers(c->model);
+  mmio_fake *regs = mmio_model_fake(c->model);
   uint32_t out = 0;
   /* Someone else started a computation (latency 3 steps). */
   mmio_store32(&c->dev.regs, EDU_REG_FACTORIAL, 4);
@@ -120,14 +125,14 @@ static void raised_interrupts_show_in_status_until_acknowledged(void **state) {
   struct ctx *c = *state;
   uint32_t bits = 0;
   assert_int_equal(edu_raise_irq(&c->dev, 0x30), 0);
-  assert_true(edu_fake_irq_asserted(c->model));
+  assert_true(mmio_model_irq_pending(c->model));
   assert_int_equal(edu_irq_status(&c->dev, &bits), 0);
   assert_int_equal(bits, 0x30);
   assert_int_equal(edu_ack_irq(&c->dev, 0x10), 0);
   assert_int_equal(edu_irq_status(&c->dev, &bits), 0);
   assert_int_equal(bits, 0x20);
   assert_int_equal(edu_ack_irq(&c->dev, 0x20), 0);
-  assert_false(edu_fake_irq_asserted(c->model));
+  assert_false(mmio_model_irq_pending(c->model));
 }
 
 static char last_msg[512];
@@ -138,7 +143,7 @@ static void record(void *arg, const char *msg) {
 
 static void model_rejects_what_the_device_ignores(void **state) {
   struct ctx *c = *state;
-  mmio_fake *regs = edu_fake_registers(c->model);
+  mmio_fake *regs = mmio_model_fake(c->model);
   uint64_t v64;
   uint8_t v8;
   uint32_t v32;
@@ -189,7 +194,7 @@ static void mock_record(void *arg, const char *msg) {
 /* Record the driver against the fake model, then check a later run of the
  * same driver against the recording, with no model at all. */
 static void recorded_session_replays_as_a_strict_mock(void **state) {
-  struct edu_fake *model;
+  mmio_model *model;
   struct edu dev;
   mmio_region bar0, traced;
   mmio_mock *m;
@@ -197,14 +202,14 @@ static void recorded_session_replays_as_a_strict_mock(void **state) {
   char first[64] = "";
   (void)state;
   assert_non_null(f);
-  assert_int_equal(edu_fake_create(&model, 2), 0);
-  mmio_fake_on_failure(edu_fake_registers(model), fail_in_cmocka, NULL);
-  assert_int_equal(edu_fake_region(&bar0, model), 0);
+  assert_int_equal(mmio_model_create(&model, "edu", 2), 0);
+  mmio_fake_on_failure(mmio_model_fake(model), fail_in_cmocka, NULL);
+  assert_int_equal(mmio_model_region(&bar0, model), 0);
   assert_int_equal(mmio_trace_file(&traced, &bar0, f, 0), 0);
   assert_int_equal(edu_open(&dev, &traced, NULL, NULL), 0);
   session(&dev, 5);
   edu_close(&dev); /* flushes the trace */
-  edu_fake_destroy(model);
+  mmio_model_destroy(model);
 
   rewind(f);
   assert_non_null(fgets(first, sizeof(first), f));

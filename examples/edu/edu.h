@@ -1,8 +1,9 @@
 /*
  * A user-space driver for QEMU's "edu" teaching device (QEMU's
  * docs/specs/edu.rst), written only against the public mmio API, so that
- * the same source runs on the fake model (edu_fake.h) in unit tests and on
- * the real device's BAR0 in a virtual machine.
+ * the same source runs on the edu model of libmmio-testing
+ * (mmio/testing/model.h) in unit tests and on the real device's BAR0 in a
+ * virtual machine.
  */
 #ifndef EDU_H
 #define EDU_H
@@ -33,8 +34,8 @@
 /*
  * How the driver waits for the device's interrupt line: returns 1 when an
  * interrupt has arrived, 0 when timeout_ms (milliseconds, > 0) passed
- * without one, or a negative error. UIO and VFIO provide one each; the fake
- * provides edu_fake_wait_irq.
+ * without one, or a negative error. The device handle of mmio/device.h
+ * gives one for UIO and VFIO alike; for the model, mmio_model_irq_wait.
  */
 typedef int (*edu_wait_irq_fn)(void *arg, int timeout_ms);
 

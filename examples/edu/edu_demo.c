@@ -13,10 +13,10 @@
 #include <mmio/open.h>
 
 #include "edu.h"
-#include "edu_fake.h"
+#include <mmio/testing/model.h>
 
 int main(int argc, char **argv) {
-  struct edu_fake *model = NULL;
+  mmio_model *model = NULL;
   struct edu dev;
   mmio_region bar0;
   unsigned major = 0, minor = 0, n;
@@ -27,8 +27,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (strcmp(argv[1], "--fake") == 0) {
-    err = edu_fake_create(&model, 3);
-    if (err == 0) err = edu_fake_region(&bar0, model);
+    err = mmio_model_create(&model, "edu", 3);
+    if (err == 0) err = mmio_model_region(&bar0, model);
   } else {
     err = mmio_open(&bar0, argv[1], MMIO_CACHE_DEFAULT, 0);
   }
@@ -49,6 +49,6 @@ int main(int argc, char **argv) {
   }
   if (err != 0) fprintf(stderr, "edu_demo: %s (%s)\n", mmio_strerror(err), mmio_err_name(err));
   edu_close(&dev);
-  edu_fake_destroy(model);
+  mmio_model_destroy(model);
   return err != 0;
 }

@@ -157,6 +157,17 @@ MMIO_API int mmio_device_irq_fd(const mmio_device *dev);
 /* Stops interrupt delivery. Accepts NULL and a device with none enabled. */
 MMIO_API void mmio_device_irq_disable(mmio_device *dev);
 
+/*
+ * Calls fn(arg, spec) for each device of this machine that a spec names:
+ * every PCI function ("pci:0000:00:03.0", also "vfio:..." when it is bound
+ * to vfio-pci) and every UIO device ("uio:uio0"), PCI functions in address
+ * order, then UIO devices in number order. Open one with
+ * mmio_device_open(spec) to learn more. fn returning nonzero stops the
+ * walk, and its value is returned. Returns 0 when the walk ends; -EINVAL
+ * for a NULL fn; -ENOMEM.
+ */
+MMIO_API int mmio_device_each(int (*fn)(void *arg, const char *spec), void *arg);
+
 /* Drops the caller's reference: the device goes when its last region does.
  * Accepts NULL. */
 MMIO_API void mmio_device_close(mmio_device *dev);

@@ -262,6 +262,10 @@ struct mmio_device {
   struct mmio_device_info info;
 };
 
+/* mmio_device_each over the given roots. */
+int mmio__device_each_at(const struct mmio__env *env, int (*fn)(void *arg, const char *spec),
+                         void *arg);
+
 /* Allocates size bytes (at least the head), zeroed, with one reference.
  * NULL when out of memory. */
 mmio_device *mmio__device_new(size_t size, const struct mmio__device_ops *ops,

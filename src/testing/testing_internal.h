@@ -18,6 +18,7 @@
 #include "mmio/testing/checker.h"
 #include "mmio/testing/fake.h"
 #include "mmio/testing/mock.h"
+#include "mmio/testing/model.h"
 #include "mmio/testing/report.h"
 #include "mmio/trace.h"
 
@@ -66,5 +67,28 @@ void mmio__double_on_failure(struct mmio__double *d, mmio_fail_fn fn, void *arg,
 /* Reports a NULL double passed to a function that cannot return an error
  * (peek, poke, counters) to the default handler. */
 void mmio__double_null(const char *what);
+
+/* ---- device models (model.c and one file per model) ---- */
+
+/* What a model is: its fake, its time, and the operations of its kind. */
+struct mmio_model {
+  const struct mmio__model_kind *kind;
+  mmio_fake *fake;
+  unsigned latency;    /* steps a slow operation takes */
+  unsigned steps_left; /* of the operation in flight */
+};
+
+struct mmio__model_kind {
+  const char *name;
+  const char *title;
+  /* Creates m->fake and its registers. 0 or an error. */
+  int (*init)(mmio_model *m);
+  /* Advances the model's time by one step. */
+  void (*step)(mmio_model *m);
+  /* Whether the interrupt line is asserted. */
+  int (*irq_pending)(mmio_model *m);
+};
+
+extern const struct mmio__model_kind mmio__model_edu;
 
 #endif /* MMIO_TESTING_INTERNAL_H */
