@@ -316,6 +316,67 @@ static void a_device_spec_needs_no_region_but_a_region_spec_does(void **state) {
   assert_null(dev);
 }
 
+/* Rewrites config space: 256 bytes, command register cmd; with a power
+ * management capability at 0x40 in D-state d when d >= 0. */
+static void put_config(uint16_t cmd, int d, int all_ones) {
+  uint8_t cfg[256] = {0};
+  cfg[4] = (uint8_t)cmd;
+  if (d >= 0) {
+    cfg[6] = 0x10;    /* status: capability list present */
+    cfg[0x34] = 0x40; /* first capability */
+    cfg[0x40] = 0x01; /* power management, last in the list */
+    cfg[0x44] = (uint8_t)d;
+  }
+  if (all_ones) memset(cfg, 0xff, sizeof(cfg));
+  test_tree_put("bus/pci/devices/0000:00:03.0/config", cfg, sizeof(cfg));
+}
+
+static void a_device_says_why_its_memory_reads_as_all_ones(void **state) {
+  char buf[512], small[8], path[PATH_MAX + 64];
+  mmio_device *dev = NULL;
+  int n;
+  (void)state;
+  make_function("0000:00:03.0", "0x1234\n", "0x11e8\n", 0xff);
+  assert_int_equal(mmio__device_open_at(&env, &dev, "pci:0000:00:03.0"), 0);
+  /* Decoding on, in D0: nothing to say. */
+  put_config(0x2, 0, 0);
+  assert_int_equal(mmio_device_diagnose(buf, sizeof(buf), dev), 0);
+  assert_string_equal(buf, "");
+  put_config(0x0, -1, 0);
+  n = mmio_device_diagnose(buf, sizeof(buf), dev);
+  assert_true(n > 0);
+  assert_int_equal((size_t)n, strlen(buf));
+  assert_non_null(strstr(buf, "memory decoding off"));
+  assert_non_null(strstr(buf, "/sys/bus/pci/devices/0000:00:03.0/enable"));
+  assert_null(strstr(buf, "power state"));
+  /* Both at once are both said; a short buffer gets the start and the
+   * length of the whole, like snprintf. */
+  put_config(0x0, 3, 0);
+  n = mmio_device_diagnose(buf, sizeof(buf), dev);
+  assert_non_null(strstr(buf, "memory decoding off"));
+  assert_non_null(strstr(buf, "power state D3"));
+  assert_int_equal(mmio_device_diagnose(small, sizeof(small), dev), n);
+  assert_int_equal(strlen(small), sizeof(small) - 1);
+  assert_int_equal(mmio_device_diagnose(NULL, 0, dev), n);
+  put_config(0x2, 3, 0);
+  mmio_device_diagnose(buf, sizeof(buf), dev);
+  assert_null(strstr(buf, "decoding"));
+  assert_non_null(strstr(buf, "power state D3"));
+  put_config(0x2, 0, 1);
+  mmio_device_diagnose(buf, sizeof(buf), dev);
+  assert_non_null(strstr(buf, "all ones: the device is gone"));
+  snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:03.0/config", root);
+  assert_int_equal(unlink(path), 0);
+  assert_int_equal(mmio_device_diagnose(buf, sizeof(buf), dev), -ENOENT);
+  assert_int_equal(mmio_device_diagnose(buf, sizeof(buf), NULL), -EINVAL);
+  assert_int_equal(mmio_device_diagnose(NULL, 4, dev), -EINVAL);
+  mmio_device_close(dev);
+  /* A memory object is no PCI function: nothing to say. */
+  assert_int_equal(mmio_device_open(&dev, "file:/dev/zero"), 0);
+  assert_int_equal(mmio_device_diagnose(buf, sizeof(buf), dev), 0);
+  mmio_device_close(dev);
+}
+
 struct seen {
   char list[1024];
 };
@@ -388,6 +449,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(a_device_spec_needs_no_region_but_a_region_spec_does, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(every_device_is_listed_in_a_stable_order, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_device_says_why_its_memory_reads_as_all_ones, setup,
+                                      teardown),
       cmocka_unit_test(null_arguments_are_refused_the_same_way),
   };
   return cmocka_run_group_tests_name("device", tests, NULL, NULL);

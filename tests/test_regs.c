@@ -311,6 +311,20 @@ static void fields_are_found_by_name(void **state) {
   assert_int_equal(mmio_field_index(NULL, "MODE", &i), -EINVAL);
 }
 
+static void access_names_are_distinct_and_bounded(void **state) {
+  int a, b;
+  (void)state;
+  assert_string_equal(mmio_access_name(MMIO_W1C), "w1c");
+  assert_string_equal(mmio_access_name(MMIO_WO_ONCE), "wo-once");
+  assert_string_equal(mmio_access_name(MMIO_ACCESS_DEFAULT), "default");
+  assert_string_equal(mmio_access_name((enum mmio_access)(MMIO_WO_ONCE + 1)), "invalid");
+  assert_string_equal(mmio_access_name((enum mmio_access) - 1), "invalid");
+  for (a = MMIO_ACCESS_DEFAULT; a <= MMIO_WO_ONCE; a++)
+    for (b = a + 1; b <= MMIO_WO_ONCE; b++)
+      assert_string_not_equal(mmio_access_name((enum mmio_access)a),
+                              mmio_access_name((enum mmio_access)b));
+}
+
 static void run_time_width_accessors_match_the_typed_ones(void **state) {
   struct fixture *fx = *state;
   uint64_t v;
@@ -343,6 +357,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(hand_built_tables_follow_the_same_rules, setup, teardown),
       cmocka_unit_test(decode_prints_fields_like_hwreg),
       cmocka_unit_test(fields_are_found_by_name),
+      cmocka_unit_test(access_names_are_distinct_and_bounded),
       cmocka_unit_test_setup_teardown(run_time_width_accessors_match_the_typed_ones, setup,
                                       teardown),
   };

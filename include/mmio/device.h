@@ -158,6 +158,17 @@ MMIO_API int mmio_device_irq_fd(const mmio_device *dev);
 MMIO_API void mmio_device_irq_disable(mmio_device *dev);
 
 /*
+ * Says why dev's memory might read as all ones, from what its PCI config
+ * space shows now: a function that is gone or whose link is down (config
+ * space all ones), memory decoding off, a power state other than D0, each
+ * with what to do. For a tool that read 0xffffffff and wonders. Writes at
+ * most cap bytes (NUL-terminated) to buf; returns the length of the full
+ * text like snprintf, 0 when it found nothing wrong or dev is not a PCI
+ * function, or -EINVAL or -errno when config space cannot be read.
+ */
+MMIO_API int mmio_device_diagnose(char *buf, size_t cap, const mmio_device *dev);
+
+/*
  * Calls fn(arg, spec) for each device of this machine that a spec names:
  * every PCI function ("pci:0000:00:03.0", also "vfio:..." when it is bound
  * to vfio-pci) and every UIO device ("uio:uio0"), PCI functions in address

@@ -67,6 +67,10 @@ enum mmio_access {
   MMIO_WO_ONCE     /* write only, once */
 };
 
+/* The access's short name, as the text format writes it ("rw", "w1c",
+ * "rc", "once", ...; "default" for MMIO_ACCESS_DEFAULT), or "invalid". */
+MMIO_API const char *mmio_access_name(enum mmio_access a);
+
 /* What a read does besides reading (SVD readAction). MMIO_RC implies CLEAR. */
 enum mmio_read_effect {
   MMIO_READ_PLAIN = 0,

@@ -115,16 +115,6 @@ static int mmio__name_ok(const char *s, size_t n) {
 
 static const struct {
   const char *word;
-  enum mmio_access access;
-} mmio__access_words[] = {
-    {"rw", MMIO_RW},           {"ro", MMIO_RO},           {"wo", MMIO_WO},   {"w1c", MMIO_W1C},
-    {"w1s", MMIO_W1S},         {"w1t", MMIO_W1T},         {"w0c", MMIO_W0C}, {"w0s", MMIO_W0S},
-    {"w0t", MMIO_W0T},         {"wc", MMIO_WC},           {"ws", MMIO_WS},   {"rc", MMIO_RC},
-    {"once", MMIO_WRITE_ONCE}, {"wo-once", MMIO_WO_ONCE},
-};
-
-static const struct {
-  const char *word;
   enum mmio_read_effect effect;
 } mmio__read_words[] = {
     {"read=clear", MMIO_READ_CLEARS},
@@ -150,12 +140,13 @@ static int mmio__options(struct mmio__builder *b, const struct mmio__line *l, si
     const char *w = l->word[i];
     const size_t n = l->len[i];
     int known = 0;
-    for (k = 0; k < sizeof(mmio__access_words) / sizeof(mmio__access_words[0]); k++)
-      if (n == strlen(mmio__access_words[k].word) &&
-          strncmp(w, mmio__access_words[k].word, n) == 0) {
-        o->access = mmio__access_words[k].access;
+    for (k = MMIO_RW; k <= MMIO_WO_ONCE; k++) {
+      const char *name = mmio_access_name((enum mmio_access)k);
+      if (n == strlen(name) && strncmp(w, name, n) == 0) {
+        o->access = (enum mmio_access)k;
         known = 1;
       }
+    }
     for (k = 0; k < sizeof(mmio__read_words) / sizeof(mmio__read_words[0]); k++)
       if (n == strlen(mmio__read_words[k].word) && strncmp(w, mmio__read_words[k].word, n) == 0) {
         o->read_effect = mmio__read_words[k].effect;

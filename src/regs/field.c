@@ -21,6 +21,27 @@ enum mmio_read_effect mmio__field_read_effect(const struct mmio_reg *reg,
   return MMIO_READ_PLAIN;
 }
 
+const char *mmio_access_name(enum mmio_access a) {
+  static const char *const names[] = {
+      [MMIO_ACCESS_DEFAULT] = "default",
+      [MMIO_RW] = "rw",
+      [MMIO_RO] = "ro",
+      [MMIO_WO] = "wo",
+      [MMIO_W1C] = "w1c",
+      [MMIO_W1S] = "w1s",
+      [MMIO_W1T] = "w1t",
+      [MMIO_W0C] = "w0c",
+      [MMIO_W0S] = "w0s",
+      [MMIO_W0T] = "w0t",
+      [MMIO_WC] = "wc",
+      [MMIO_WS] = "ws",
+      [MMIO_RC] = "rc",
+      [MMIO_WRITE_ONCE] = "once",
+      [MMIO_WO_ONCE] = "wo-once",
+  };
+  return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "invalid";
+}
+
 static enum mmio_access mmio__reg_access(const struct mmio_reg *reg) {
   return reg->access != MMIO_ACCESS_DEFAULT ? reg->access : MMIO_RW;
 }
