@@ -80,7 +80,11 @@ extern "C" {
      "device is powered and clocked")                                                              \
   /* A register description (SVD or text) is malformed. */                                         \
   XX(BAD_DESCRIPTION, -5017,                                                                       \
-     "malformed register description: the message gives the file, line and reason")
+     "malformed register description: the message gives the file, line and reason")                \
+  /* A guarded access faulted (SIGBUS or SIGSEGV): see mmio/guard.h. */                            \
+  XX(BUS_ERROR, -5018,                                                                             \
+     "bus error: the access faulted, so the device did not answer (check that it is powered, "     \
+     "clocked and out of reset) or the object under the mapping shrank")
 
 /* MMIO_ERR_OUT_OF_RANGE, MMIO_ERR_UNALIGNED, ...: see MMIO_ERRNO_MAP. */
 enum mmio_errno {

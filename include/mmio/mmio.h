@@ -7,6 +7,7 @@
  *     mmio/raw.h      single-instruction accessors and barriers
  *     mmio/backend.h  memory and function-table backends
  *     mmio/region.h   checked, splittable regions
+ *     mmio/guard.h    faults during an access as errors, not signals
  *     mmio/clock.h    the library's monotonic clock
  *   Linux memory objects and devices
  *     mmio/map.h      mapping memory objects, cache policies
@@ -39,6 +40,7 @@
 #include "mmio/device.h"
 #include "mmio/error.h"
 #include "mmio/file.h"
+#include "mmio/guard.h"
 #include "mmio/map.h"
 #include "mmio/open.h"
 #include "mmio/pci.h"

@@ -74,6 +74,7 @@ struct mmio_region {
 };
 
 #define MMIO__REGION_READ_ONLY 1u
+#define MMIO__REGION_GUARDED 2u /* see mmio/guard.h */
 
 #if defined(__GNUC__) || defined(__clang__)
 #define MMIO__UNLIKELY(x) __builtin_expect(!!(x), 0)

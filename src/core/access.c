@@ -61,28 +61,61 @@ static int mmio__check_store(const mmio_region *r, size_t off, unsigned width) {
   return mmio__check_load(r, off, width);
 }
 
+/* One checked access, packed so that a guarded region can run it inside
+ * mmio__guarded(). */
+struct mmio__one {
+  const struct mmio__width_fns *fns;
+  mmio_region *r;
+  uintptr_t a;
+  uint64_t v;
+};
+
+static int mmio__one_load(void *arg) {
+  struct mmio__one *o = arg;
+  return o->fns->load(o->r, o->a, &o->v);
+}
+
+static int mmio__one_store(void *arg) {
+  struct mmio__one *o = arg;
+  return o->fns->store(o->r, o->a, o->v);
+}
+
+static int mmio__run(int (*fn)(void *arg), struct mmio__one *o) {
+  return (o->r->mmio__flags & MMIO__REGION_GUARDED) ? mmio__guarded(fn, o) : fn(o);
+}
+
+/* The loads never write through r; the struct is shared with stores. */
+static struct mmio__one mmio__one_at(const mmio_region *r, size_t off, unsigned width, uint64_t v) {
+  struct mmio__one o;
+  o.fns = &mmio__widths[width / 2];
+  o.r = (mmio_region *)(uintptr_t)r;
+  o.a = r->mmio__addr + off;
+  o.v = v;
+  return o;
+}
+
 struct mmio__load_result mmio__load_slow(const mmio_region *r, size_t off, unsigned width) {
   struct mmio__load_result res = {0, 0};
-  uint64_t v = 0;
+  struct mmio__one o = mmio__one_at(r, off, width, 0);
   res.err = mmio__check_load(r, off, width);
-  if (res.err == 0) res.err = mmio__widths[width / 2].load(r, r->mmio__addr + off, &v);
-  if (res.err == 0) res.value = v;
+  if (res.err == 0) res.err = mmio__run(mmio__one_load, &o);
+  if (res.err == 0) res.value = o.v;
   return res;
 }
 
 int mmio__store_slow(mmio_region *r, size_t off, unsigned width, uint64_t v) {
+  struct mmio__one o = mmio__one_at(r, off, width, v);
   int err = mmio__check_store(r, off, width);
-  return err != 0 ? err : mmio__widths[width / 2].store(r, r->mmio__addr + off, v);
+  return err != 0 ? err : mmio__run(mmio__one_store, &o);
 }
 
 int mmio__modify_slow(mmio_region *r, size_t off, unsigned width, uint64_t mask, uint64_t value) {
-  const struct mmio__width_fns *fns = &mmio__widths[width / 2];
-  const uintptr_t a = r->mmio__addr + off;
-  uint64_t old = 0;
+  struct mmio__one o = mmio__one_at(r, off, width, 0);
   /* Every check before the load: a refused call performs no access. */
   int err = mmio__check_store(r, off, width);
-  if (err == 0) err = fns->load(r, a, &old);
-  if (err == 0) err = fns->store(r, a, (old & ~mask) | (value & mask));
+  if (err == 0) err = mmio__run(mmio__one_load, &o);
+  o.v = (o.v & ~mask) | (value & mask);
+  if (err == 0) err = mmio__run(mmio__one_store, &o);
   return err;
 }
 

@@ -42,6 +42,18 @@ struct mmio__claim *mmio__claim_new(void (*release)(void *ctx), void *ctx, size_
 void mmio__region_init(mmio_region *out, uintptr_t addr, size_t len, const struct mmio_ops *ops,
                        void *ctx, struct mmio__claim *claim);
 
+/* Sets r's flags (MMIO__REGION_*) and recomputes the inline fast path's
+ * bounds, which depend on them. */
+void mmio__region_set_flags(mmio_region *r, unsigned flags);
+
+/*
+ * Runs fn(arg) as a guarded access (mmio/guard.h): returns fn's result, or
+ * MMIO_ERR_BUS_ERROR when a SIGBUS or SIGSEGV of this thread interrupted
+ * it, in which case fn did not return and whatever it was to write
+ * through arg may be unwritten.
+ */
+int mmio__guarded(int (*fn)(void *arg), void *arg);
+
 /* Empties *out when out is not NULL: the first step of every constructor,
  * so that a failed call leaves an empty region behind. */
 void mmio__region_clear(mmio_region *out);

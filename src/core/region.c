@@ -24,7 +24,10 @@ struct mmio__claim *mmio__claim_new(void (*release)(void *ctx), void *ctx, size_
 /* Sets the window and derives the inline fast path's bounds from it, the
  * backend kind and the write right: the one place they are computed. */
 static void mmio__region_set_window(mmio_region *r, uintptr_t addr, size_t len) {
-  size_t lim = (r->mmio__ops == NULL && (addr & 7) == 0 && len >= 8) ? len - 7 : 0;
+  size_t lim = (r->mmio__ops == NULL && !(r->mmio__flags & MMIO__REGION_GUARDED) &&
+                (addr & 7) == 0 && len >= 8)
+                   ? len - 7
+                   : 0;
   r->mmio__addr = addr;
   r->mmio__len = len;
   r->mmio__fast_lim = lim;
@@ -85,10 +88,14 @@ void mmio_region_move(mmio_region *dst, mmio_region *src) {
   *src = mmio__empty_region;
 }
 
+void mmio__region_set_flags(mmio_region *r, unsigned flags) {
+  r->mmio__flags = flags;
+  mmio__region_set_window(r, r->mmio__addr, r->mmio__len);
+}
+
 int mmio_region_make_read_only(mmio_region *r) {
   if (r == NULL) return -EINVAL;
-  r->mmio__flags |= MMIO__REGION_READ_ONLY;
-  mmio__region_set_window(r, r->mmio__addr, r->mmio__len);
+  mmio__region_set_flags(r, r->mmio__flags | MMIO__REGION_READ_ONLY);
   return 0;
 }
 
