@@ -229,6 +229,20 @@ static void create_consumes_inner_even_on_error(void **state) {
   assert_int_equal(mmio_len(&inner), 0);
 }
 
+static void huge_region_is_refused_not_overflowed(void **state) {
+  /* 2^62 bytes on a 64-bit machine (2^30 on a 32-bit one): 12 bytes of
+   * state per byte overflows size_t. The memory is never touched, so any
+   * non-NULL base does. */
+  const size_t len = (size_t)1 << (sizeof(size_t) * 8 - 2);
+  mmio_region inner;
+  mmio_checker *c = (mmio_checker *)1;
+  (void)state;
+  assert_int_equal(mmio_region_from_memory(&inner, (void *)(uintptr_t)4096, len, NULL, NULL), 0);
+  assert_int_equal(mmio_checker_create(&c, &inner, 0, 0), -ENOMEM);
+  assert_null(c);
+  assert_int_equal(mmio_len(&inner), 0); /* consumed all the same */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(accesses_pass_through_to_the_inner_region),
@@ -239,6 +253,7 @@ int main(void) {
       cmocka_unit_test(access_unaligned_on_the_inner_address_is_caught),
       cmocka_unit_test(default_handler_aborts),
       cmocka_unit_test(create_consumes_inner_even_on_error),
+      cmocka_unit_test(huge_region_is_refused_not_overflowed),
   };
   return cmocka_run_group_tests_name("checker", tests, NULL, NULL);
 }

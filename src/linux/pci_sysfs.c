@@ -170,7 +170,10 @@ int mmio__pci_find(const struct mmio__env *env, uint16_t vendor, uint16_t device
       continue;
     if (n == cap) {
       size_t ncap = cap != 0 ? cap * 2 : 8;
-      void *grown = realloc(found, ncap * sizeof(*found));
+      /* A directory cannot hold that many devices, but a wrapped product
+       * would be a small buffer written past its end. */
+      void *grown =
+          ncap <= SIZE_MAX / sizeof(*found) ? realloc(found, ncap * sizeof(*found)) : NULL;
       if (grown == NULL) {
         err = -ENOMEM;
         break;

@@ -68,7 +68,9 @@ static int mmio__uio_each_named(const struct mmio__env *env, const char *name,
     if (!mmio__uio_name_ok(e->d_name)) continue;
     if (count == cap) {
       size_t ncap = cap != 0 ? cap * 2 : 16;
-      unsigned *grown = realloc(nums, ncap * sizeof(*nums));
+      /* As in mmio__pci_find: never a wrapped size. */
+      unsigned *grown =
+          ncap <= SIZE_MAX / sizeof(*nums) ? realloc(nums, ncap * sizeof(*nums)) : NULL;
       if (grown == NULL) {
         err = -ENOMEM;
         break;

@@ -161,6 +161,10 @@ int mmio_checker_create(mmio_checker **out, mmio_region *inner, unsigned mean_ho
   if (out == NULL || inner == NULL) err = -EINVAL;
   len = inner != NULL ? mmio_len(inner) : 0;
   if (err == 0 && len == 0) err = -EINVAL;
+  /* Two words of state per byte: a region too large for them to be
+   * counted in size_t cannot be checked (the product would wrap to a small
+   * allocation that the loop below then overruns). */
+  if (err == 0 && len > SIZE_MAX / (sizeof(*c->state) + sizeof(*c->holder))) err = -ENOMEM;
   if (err == 0 && (c = calloc(1, sizeof(*c))) == NULL) err = -ENOMEM;
   if (err == 0) {
     c->state = malloc(len * sizeof(*c->state));

@@ -244,6 +244,8 @@ int mmio_fake_add_regs(mmio_fake *f, const struct mmio_fake_reg *regs, size_t co
     if (d->offset >= f->base.len || f->base.len - d->offset < d->width)
       return MMIO_ERR_OUT_OF_RANGE;
   }
+  /* count comes from the caller: the sum and the product must not wrap. */
+  if (count > SIZE_MAX / sizeof(*all) - f->nregs) return -ENOMEM;
   n = f->nregs + count;
   all = malloc((n != 0 ? n : 1) * sizeof(*all));
   if (all == NULL) return -ENOMEM;

@@ -127,6 +127,8 @@ static int mmio__mock_append(struct mmio_mock *m, const struct mmio__expect *e, 
   if (m == NULL || m->sealed) return -EINVAL;
   for (i = 0; i < n; i++)
     if ((err = mmio__mock_check(m, &e[i])) != 0) return err;
+  /* The sum, the doubling and the product below must not wrap. */
+  if (n > SIZE_MAX / 2 / sizeof(*m->exp) - m->nexp) return -ENOMEM;
   if (m->nexp + n > m->cap) {
     size_t cap = m->cap != 0 ? m->cap : 16;
     struct mmio__expect *grown;
@@ -196,6 +198,10 @@ int mmio_mock_expect_trace(mmio_mock *m, FILE *trace) {
     }
     if (n == cap) {
       size_t ncap = cap != 0 ? cap * 2 : 64;
+      if (cap > SIZE_MAX / 2 / sizeof(*list)) {
+        err = -ENOMEM;
+        break;
+      }
       struct mmio__expect *grown = realloc(list, ncap * sizeof(*grown));
       if (grown == NULL) {
         err = -ENOMEM;

@@ -42,7 +42,8 @@ typedef struct mmio_checker mmio_checker;
  * mean_hold_ns: the mean time an access holds its bytes; 0 picks 2000.
  * seed: the random sequence of hold times (0 picks one from the clock).
  * Returns 0 and sets *out, owned by the caller (mmio_checker_destroy);
- * -EINVAL (also for an empty inner region); -ENOMEM.
+ * -EINVAL (also for an empty inner region); -ENOMEM (also for a region
+ * whose per-byte state would not fit the address space).
  */
 MMIO_API int mmio_checker_create(mmio_checker **out, mmio_region *inner, unsigned mean_hold_ns,
                                  uint64_t seed);
