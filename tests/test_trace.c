@@ -17,6 +17,8 @@
 #include <mmio/testing/mock.h>
 #include <mmio/trace.h>
 
+#include "helpers.h"
+
 static _Alignas(64) uint8_t mem[64];
 
 static struct mmio_trace_record recs[16];
@@ -283,6 +285,34 @@ static void replay_reports_the_line_that_does_not_parse(void **state) {
   fclose(f);
 }
 
+static void quiet_collect(void *arg, const struct mmio_trace_record *rec) { (void)arg, (void)rec; }
+
+/* For every base misalignment, the traced region refuses and accepts
+ * exactly what the plain region over the same bytes does, and finds the
+ * same aligned offsets. */
+static void traced_region_judges_alignment_like_the_plain_one(void **state) {
+  static _Alignas(4096) uint8_t buf[64];
+  size_t mis, off, w, align;
+  (void)state;
+  for (mis = 0; mis < 16; mis++) {
+    mmio_region plain, inner, traced;
+    assert_int_equal(mmio_region_from_memory(&plain, buf + mis, 48, NULL, NULL), 0);
+    assert_int_equal(mmio_region_from_memory(&inner, buf + mis, 48, NULL, NULL), 0);
+    assert_int_equal(mmio_trace_callback(&traced, &inner, quiet_collect, NULL), 0);
+    assert_int_equal(mmio_len(&traced), 48);
+    for (align = 1; align <= 4096; align *= 2)
+      assert_int_equal(mmio_align_offset(&traced, align), mmio_align_offset(&plain, align));
+    for (off = 0; off < 50; off++)
+      for (w = 1; w <= 8; w *= 2) {
+        assert_int_equal(mmio_check_suitable(&traced, off, w), mmio_check_suitable(&plain, off, w));
+        assert_int_equal(test_try_access(&traced, off, w, 0), test_try_access(&plain, off, w, 0));
+        assert_int_equal(test_try_access(&traced, off, w, 1), test_try_access(&plain, off, w, 1));
+      }
+    mmio_region_release(&traced);
+    mmio_region_release(&plain);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(callback_sees_every_access_in_order),
@@ -295,6 +325,7 @@ int main(void) {
       cmocka_unit_test(wrapping_consumes_the_inner_region_even_on_error),
       cmocka_unit_test(replay_turns_a_recording_into_a_strict_mock),
       cmocka_unit_test(replay_reports_the_line_that_does_not_parse),
+      cmocka_unit_test(traced_region_judges_alignment_like_the_plain_one),
   };
   return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
 }

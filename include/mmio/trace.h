@@ -57,8 +57,10 @@ typedef void (*mmio_trace_fn)(void *arg, const struct mmio_trace_record *rec);
 /*
  * Makes *out a region of the same length as *inner whose accesses go to
  * *inner and are then passed to fn(arg, record). Always consumes *inner,
- * including in error cases (it is left empty). Returns 0, -EINVAL or
- * -ENOMEM.
+ * including in error cases (it is left empty). The traced region refuses
+ * and accepts exactly what *inner does: it carries the inner region's
+ * address alignment (up to a page), so alignment checks and
+ * mmio_align_offset() agree with it. Returns 0, -EINVAL or -ENOMEM.
  */
 MMIO_API int mmio_trace_callback(mmio_region *out, mmio_region *inner, mmio_trace_fn fn, void *arg);
 
