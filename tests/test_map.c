@@ -281,6 +281,21 @@ static void devices_without_a_size_defer_to_their_driver(void **state) {
   close(fd);
 }
 
+/* The arguments that need no descriptor are judged before the descriptor
+ * is even looked at: fd -1 with size 0 is an invalid argument, not -EBADF. */
+static void arguments_are_judged_before_the_descriptor(void **state) {
+  mmio_region r;
+  (void)state;
+  assert_int_equal(mmio_map(&r, -1, 0, 0, MMIO_CACHE_DEFAULT, 0), -EINVAL);
+  assert_int_equal(mmio_map(&r, -1, 0, 64, MMIO_CACHE_DEFAULT, 0x80), -EINVAL);
+  assert_int_equal(mmio_map(&r, -1, 0, 64, (enum mmio_cache_policy)42, 0), -EINVAL);
+  assert_int_equal(mmio_map(&r, -1, 0, 64, (enum mmio_cache_policy)42, 0), -EINVAL);
+  assert_int_equal(mmio_map(&r, -1, 0, (size_t)PTRDIFF_MAX + 1, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_map(&r, -1, UINT64_MAX, 1, MMIO_CACHE_CACHED, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_map(&r, -1, 0, 64, MMIO_CACHE_DEFAULT, 0), -EBADF);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mapping_reads_back_every_byte),
@@ -292,6 +307,7 @@ int main(void) {
       cmocka_unit_test(regular_file_that_is_not_a_page_multiple_maps_its_tail),
       cmocka_unit_test(read_only_mapping_has_no_write_permission),
       cmocka_unit_test(rejected_input_leaves_no_mapping_and_no_fd),
+      cmocka_unit_test(arguments_are_judged_before_the_descriptor),
       cmocka_unit_test(memfd_refuses_uncached_policies),
       cmocka_unit_test(policy_names_are_distinct),
       cmocka_unit_test(devices_without_a_size_defer_to_their_driver),

@@ -329,6 +329,38 @@ static void file_spec_maps_a_window_or_the_rest(void **state) {
   unlink(path);
 }
 
+/* Bad arguments are refused before a path is opened or an shm object is
+ * created: the answers do not depend on whether the object exists. */
+static void file_and_shm_judge_arguments_before_opening(void **state) {
+  char name[64], spec[128];
+  mmio_region r;
+  int fds = test_count_fds();
+  (void)state;
+  snprintf(name, sizeof(name), "mmio-test-args-%d", (int)getpid());
+  shm_unlink(name);
+  assert_int_equal(mmio_file_map(&r, "/nonexistent/x", 0, 16, (enum mmio_cache_policy)9, 0),
+                   -EINVAL);
+  assert_int_equal(mmio_file_map(&r, "/nonexistent/x", 0, 16, MMIO_CACHE_DEFAULT, 0x80), -EINVAL);
+  assert_int_equal(mmio_file_map(&r, "/nonexistent/x", UINT64_MAX, 16, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_OUT_OF_RANGE);
+  /* An invalid policy value is an invalid argument, not a policy mismatch. */
+  snprintf(spec, sizeof(spec), "shm:%s+4k", name);
+  assert_int_equal(mmio_open(&r, spec, (enum mmio_cache_policy)9, 0), -EINVAL);
+  assert_int_equal(mmio_open(&r, spec, (enum mmio_cache_policy) - 1, 0), -EINVAL);
+  /* A size that no mapping can have is out of range, as for mmio_map. */
+  assert_int_equal(mmio_shm_map(&r, name, (size_t)PTRDIFF_MAX + 1, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_shm_map(&r, name, SIZE_MAX, 0), MMIO_ERR_OUT_OF_RANGE);
+  snprintf(spec, sizeof(spec), "shm:%s+0x8000000000000000", name);
+  assert_int_equal(mmio_open(&r, spec, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+  snprintf(spec, sizeof(spec), "shm:%s+0xffffffffffffffff", name);
+  assert_int_equal(mmio_open(&r, spec, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_len(&r), 0);
+  /* Nothing was created or left open. */
+  assert_int_equal(shm_unlink(name), -1);
+  assert_int_equal(errno, ENOENT);
+  assert_int_equal(test_count_fds(), fds);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(pci_bar_maps_the_window_of_the_resource_file, setup,
@@ -341,6 +373,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(explain_reads_sysfs_for_the_reason, setup, teardown),
       cmocka_unit_test(vfio_mmap_honours_sparse_areas),
       cmocka_unit_test(shm_is_created_at_a_size_and_shared),
+      cmocka_unit_test(file_and_shm_judge_arguments_before_opening),
       cmocka_unit_test(file_spec_maps_a_window_or_the_rest),
   };
   return cmocka_run_group_tests_name("sources", tests, NULL, NULL);

@@ -78,7 +78,8 @@ MMIO_API int mmio_vmo_create(size_t size);
  *
  * policy: see enum mmio_cache_policy. flags: 0 or MMIO_MAP_READ_ONLY.
  *
- * Everything is validated before anything is mapped. Returns 0, or:
+ * Everything is validated before anything is mapped, and the arguments
+ * before fd is looked at (fd -1 with size 0 is -EINVAL). Returns 0, or:
  *   -EINVAL                 out is NULL, size is 0, unknown flags or policy;
  *   MMIO_ERR_OUT_OF_RANGE   size > PTRDIFF_MAX, offset + size overflows, or
  *                           the range runs past the object's size (checked

@@ -100,6 +100,11 @@ int mmio_map(mmio_region *out, int fd, uint64_t offset, size_t size, enum mmio_c
   int err;
   if (out == NULL) return -EINVAL;
   mmio__region_clear(out);
+  /* What needs no descriptor is judged before the descriptor is looked
+   * at, so that a bad argument is -EINVAL whatever fd is (the same checks
+   * run again in mmio__map_object, for the sources that call it). */
+  if (!mmio__map_args_ok(policy, flags, 0) || size == 0) return -EINVAL;
+  if (size > PTRDIFF_MAX || offset > UINT64_MAX - size) return MMIO_ERR_OUT_OF_RANGE;
   err = mmio__object_probe(fd, policy != MMIO_CACHE_DEFAULT, &obj);
   if (err != 0) return err;
   return mmio__map_object(out, fd, offset, size, policy, flags, &obj, NULL, NULL);
