@@ -361,12 +361,41 @@ static void file_and_shm_judge_arguments_before_opening(void **state) {
   assert_int_equal(test_count_fds(), fds);
 }
 
+/* A config file too short to hold the command register is an I/O error,
+ * whatever errno held before: a short read sets no errno. */
+static void short_config_read_is_an_io_error_not_a_stale_errno(void **state) {
+  static const uint8_t five[5] = {0x86, 0x80, 0x0e, 0x10, 0x02};
+  char path[PATH_MAX * 2];
+  mmio_region r;
+  uint16_t cmd = 0x1234;
+  int fd;
+  (void)state;
+  make_pci(1);
+  test_tree_put(DEV "/config", five, sizeof(five));
+  errno = EACCES;
+  assert_int_equal(mmio__pci_command(&env, "0000:00:02.0", &cmd), -EIO);
+  assert_int_equal(cmd, 0x1234);
+  errno = EPERM;
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 0, 0, 0x40, MMIO_CACHE_DEFAULT, 0), -EIO);
+  assert_int_equal(mmio_len(&r), 0);
+  /* The read-modify-write refuses to write what it could not read. */
+  snprintf(path, sizeof(path), "%s/%s", root, DEV "/config");
+  fd = open(path, O_RDWR);
+  assert_true(fd >= 0);
+  errno = ENOENT;
+  assert_int_equal(mmio__pci_command_update(fd, 0, 0x4, 0), -EIO);
+  assert_int_equal(lseek(fd, 0, SEEK_END), 5);
+  close(fd);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(pci_bar_maps_the_window_of_the_resource_file, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(pci_refusals_come_before_any_mapping, setup, teardown),
       cmocka_unit_test_setup_teardown(pci_write_combining_uses_the_wc_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(short_config_read_is_an_io_error_not_a_stale_errno, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(uio_region_starts_at_the_register_block_not_the_page, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(vfio_open_says_what_is_missing, setup, teardown),
