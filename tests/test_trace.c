@@ -313,6 +313,48 @@ static void traced_region_judges_alignment_like_the_plain_one(void **state) {
   }
 }
 
+/* The grammar of mmio/trace.h and nothing else: each of these is refused. */
+static void parse_follows_the_grammar_exactly(void **state) {
+  static const char *const bad[] = {
+      "\t-1 load32 0x0 0x00000000",              /* a blank and a sign before seq */
+      " 1 load32 0x0 0x00000000",                /* leading blank */
+      "1 load32 0x0 0x00000000 ",                /* trailing blank */
+      "1  load32 0x0 0x00000000",                /* two blanks */
+      "1 load32 0x0 0x00000000 junk",            /* trailing junk */
+      "1 load32 0x0 0x00000000\n\n",             /* two line endings */
+      "01 load32 0x0 0x00000000",                /* leading zero in seq */
+      "0 load32 0x0 0x00000000",                 /* seq starts at 1 */
+      "18446744073709551616 load8 0x0 0x00",     /* seq beyond 64 bits */
+      "1 load08 0x0 0x00",                       /* width with a leading zero */
+      "1 load 0x0 0x00",                         /* no width */
+      "1 LOAD32 0x0 0x00000000",                 /* upper case */
+      "1 load32 0x0x10 0x00000000",              /* two prefixes */
+      "1 load32 0x 0x00000000",                  /* no digits */
+      "1 load32 0xA 0x00000000",                 /* upper-case hex */
+      "1 load32 0x10000000000000000 0x0",        /* 17 digits */
+      "1 load32 0x0 0x+1",                       /* sign in the value */
+      "1 load32 0x0 0x000000001",                /* more digits than the width */
+      "1 load32 0x0 0x00000000 t=",              /* empty time */
+      "1 load32 0x0 0x00000000 t=01",            /* leading zero in the time */
+      "1 load32 0x0 0x00000000 t=1 t=2",         /* repeated key */
+      "1 load32 0x0 0x00000000 err=EIO err=EIO", /* repeated key */
+      "1 load32 0x0 0x00000000 err=EIO t=5",     /* keys out of order */
+      "1 load32 0x0 0x00000000 err=",            /* empty error */
+      "1 load32 0x0 0x00000000 err=0",           /* not a name */
+  };
+  struct mmio_trace_record rec;
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    if (mmio_trace_parse(&rec, bad[i]) != -EINVAL) fail_msg("parsed: \"%s\"", bad[i]);
+  assert_int_equal(mmio_trace_parse(&rec, "3 load8 0x7 0x5\r\n"), 0);
+  assert_true(rec.seq == 3 && rec.width == 1 && rec.offset == 7 && rec.value == 5);
+  assert_int_equal(mmio_trace_parse(&rec, "9 store64 0xffffffffffffffff 0x1 t=0 err=EIO"), 0);
+  assert_true(rec.offset == SIZE_MAX && rec.time_ns == 0 && rec.err == -EIO && rec.store == 1);
+  assert_int_equal(mmio_trace_parse(NULL, "1 load8 0x0 0x00"), -EINVAL);
+  assert_int_equal(mmio_trace_parse(&rec, NULL), -EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(callback_sees_every_access_in_order),
@@ -321,6 +363,7 @@ int main(void) {
       cmocka_unit_test(failed_accesses_are_recorded_with_their_error),
       cmocka_unit_test(format_and_parse_round_trip),
       cmocka_unit_test(parse_rejects_what_is_not_a_record),
+      cmocka_unit_test(parse_follows_the_grammar_exactly),
       cmocka_unit_test(arbitrary_lines_parse_or_fail_cleanly),
       cmocka_unit_test(wrapping_consumes_the_inner_region_even_on_error),
       cmocka_unit_test(replay_turns_a_recording_into_a_strict_mock),

@@ -19,6 +19,21 @@
  *   2 store32 0x8 0x0000000a
  *   3 load32 0x20 0x00000001 t=48211
  *
+ * The grammar mmio_trace_parse() accepts, exactly (anything else, leading
+ * or trailing blanks included, is refused):
+ *
+ *   LINE   = SEQ " " OP " " OFFSET " " VALUE [ " t=" DEC ] [ " err=" NAME ]
+ *            [ "\r" ] [ "\n" ]
+ *   SEQ    = DEC, not 0
+ *   OP     = ( "load" | "store" ) ( "8" | "16" | "32" | "64" )
+ *   OFFSET = "0x" 1 to 16 HEX, at most SIZE_MAX
+ *   VALUE  = "0x" 1 to 2 * (bits / 8) HEX  (so it fits the width)
+ *   DEC    = "0" | [1-9][0-9]*, at most 2^64 - 1
+ *   HEX    = [0-9a-f]
+ *   NAME   = mmio_err_name() of a nonzero code ("EIO", "MMIO_ERR_REJECTED")
+ *
+ * Each key appears at most once, t= before err=.
+ *
  * mmio_mock_expect_trace() (mmio/testing/mock.h) replays such a trace as a strict
  * mock: record a driver against a fake or a device, then check later runs
  * against the recording.
@@ -80,8 +95,9 @@ MMIO_API int mmio_trace_format(char *buf, size_t cap, const struct mmio_trace_re
                                unsigned flags);
 
 /*
- * Parses one line in the format above (a trailing newline is allowed).
- * Returns 0, or -EINVAL when the line is not a trace record.
+ * Parses one line by the grammar above, of any length. Returns 0, or
+ * -EINVAL when rec or line is NULL or the line is not a trace record
+ * (*rec is then unchanged).
  */
 MMIO_API int mmio_trace_parse(struct mmio_trace_record *rec, const char *line);
 
