@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -296,6 +297,90 @@ static void arguments_are_judged_before_the_descriptor(void **state) {
   assert_int_equal(mmio_map(&r, -1, 0, 64, MMIO_CACHE_DEFAULT, 0), -EBADF);
 }
 
+/*
+ * Failing system calls, on request: the test links with --wrap for
+ * fstatfs and munmap (tests/CMakeLists.txt), so the library's calls come
+ * here and fail with fail_errno while fail_count is positive.
+ */
+int __real_fstatfs(int fd, struct statfs *buf);
+int __wrap_fstatfs(int fd, struct statfs *buf);
+int __real_fstatfs64(int fd, struct statfs *buf);
+int __wrap_fstatfs64(int fd, struct statfs *buf);
+int __real_munmap(void *addr, size_t len);
+int __wrap_munmap(void *addr, size_t len);
+static int fail_fstatfs, fail_munmap;
+
+int __wrap_fstatfs(int fd, struct statfs *buf) {
+  if (fail_fstatfs > 0 && fail_fstatfs--) return errno = EIO, -1;
+  return __real_fstatfs(fd, buf);
+}
+
+int __wrap_fstatfs64(int fd, struct statfs *buf) {
+  if (fail_fstatfs > 0 && fail_fstatfs--) return errno = EIO, -1;
+  return __real_fstatfs64(fd, buf);
+}
+
+int __wrap_munmap(void *addr, size_t len) {
+  if (fail_munmap > 0 && fail_munmap--) return errno = EINVAL, -1;
+  return __real_munmap(addr, len);
+}
+
+/* An object whose file system cannot be told is not guessed to be cached
+ * memory: the request fails with fstatfs's error. */
+static void fstatfs_failure_is_reported_not_guessed(void **state) {
+  mmio_region r;
+  int fd = mmio_vmo_create(page());
+  (void)state;
+  assert_true(fd >= 0);
+  fail_fstatfs = 1;
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_CACHED, 0), -EIO);
+  assert_int_equal(mmio_len(&r), 0);
+  assert_int_equal(test_count_mappings_of_fd(fd), 0);
+  /* The default policy needs no fstatfs, and a working one grants it. */
+  fail_fstatfs = 1;
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_DEFAULT, 0), 0);
+  mmio_region_release(&r);
+  fail_fstatfs = 0;
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_CACHED, 0), 0);
+  mmio_region_release(&r);
+  close(fd);
+}
+
+static void release_with_failing_munmap(void *arg) {
+  fail_munmap = 1;
+  mmio_region_release(arg);
+}
+
+/* A failed unmap of the last region is not a silent leak: the library's
+ * record of its mapping is wrong, and it aborts saying so. */
+static void failed_unmap_on_the_last_release_aborts_loudly(void **state) {
+  char out[512];
+  mmio_region r;
+  int fd = mmio_vmo_create(page());
+  (void)state;
+  assert_true(fd >= 0);
+  assert_int_equal(mmio_map(&r, fd, 0, 64, MMIO_CACHE_DEFAULT, 0), 0);
+  assert_true(test_run_expect_abort(release_with_failing_munmap, &r, out, sizeof(out)));
+  assert_non_null(strstr(out, "mmio: munmap("));
+  assert_non_null(strstr(out, "EINVAL"));
+  mmio_region_release(&r); /* here, it works */
+  assert_int_equal(test_count_mappings_of_fd(fd), 0);
+  close(fd);
+}
+
+/* The memfd is sealed against further sealing too: no other holder of the
+ * descriptor can add a write seal under the mapping's feet. */
+static void vmo_refuses_further_seals(void **state) {
+  int fd = mmio_vmo_create(page());
+  (void)state;
+  assert_true(fd >= 0);
+  assert_true(fcntl(fd, F_GET_SEALS) & F_SEAL_SEAL);
+  assert_int_equal(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), -1);
+  assert_int_equal(errno, EPERM);
+  close(fd);
+  assert_int_equal(mmio_vmo_create(0), -EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mapping_reads_back_every_byte),
@@ -303,6 +388,9 @@ int main(void) {
       cmocka_unit_test(object_is_mapped_once_while_mapped_and_never_after),
       cmocka_unit_test(mapping_outlives_the_callers_fd),
       cmocka_unit_test(vmo_is_page_rounded_and_sealed),
+      cmocka_unit_test(fstatfs_failure_is_reported_not_guessed),
+      cmocka_unit_test(failed_unmap_on_the_last_release_aborts_loudly),
+      cmocka_unit_test(vmo_refuses_further_seals),
       cmocka_unit_test(unaligned_offset_and_size_cross_pages),
       cmocka_unit_test(regular_file_that_is_not_a_page_multiple_maps_its_tail),
       cmocka_unit_test(read_only_mapping_has_no_write_permission),

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -40,9 +41,23 @@ const char *mmio_cache_policy_name(enum mmio_cache_policy policy) {
   return names[policy];
 }
 
+/*
+ * The last region's release. munmap of a whole mapping that we made fails
+ * only when our record of it (address, length) is wrong: memory
+ * corruption, or someone else unmapped or remapped the range. Releasing
+ * cannot return an error, and carrying on would leak the mapping silently
+ * or act on a corrupt record, so this is treated like any other broken
+ * invariant of the library: one line on stderr, then abort().
+ */
 static void mmio__unmap(void *ctx) {
   struct mmio__mapping *m = ctx;
-  munmap(m->addr, m->len);
+  if (munmap(m->addr, m->len) != 0) {
+    int err = -errno;
+    fprintf(stderr, "mmio: munmap(%p, 0x%zx) of a released region failed: %s (%s)\n", m->addr,
+            m->len, mmio_strerror(err), mmio_err_name(err));
+    fflush(stderr);
+    abort();
+  }
   if (m->then != NULL) m->then(m->then_ctx);
 }
 

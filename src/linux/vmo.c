@@ -22,7 +22,10 @@ int mmio_vmo_create(size_t size) {
   fd = memfd_create("mmio-vmo", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0) return -errno;
   if (ftruncate(fd, (off_t)rounded) != 0 ||
-      fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0)
+      /* F_SEAL_SEAL too: otherwise any holder of the descriptor could add
+       * F_SEAL_WRITE or F_SEAL_FUTURE_WRITE and make the mapping's stores
+       * fail. */
+      fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)
     err = -errno;
   if (err != 0) {
     close(fd);
