@@ -388,6 +388,52 @@ static void short_config_read_is_an_io_error_not_a_stale_errno(void **state) {
   close(fd);
 }
 
+static int pio_released;
+static void count_pio_release(void *ctx) { pio_released += ctx == &pio_released; }
+
+/* The pread/pwrite backend of VFIO regions that cannot be mmapped: a VFIO
+ * region's file offset is its index << 40, which no 32-bit size_t or off_t
+ * holds. A sparse file stands in for the device. */
+static void pio_region_reaches_vfio_offsets_beyond_4gib(void **state) {
+  const uint64_t base = (2ull << 40) + 0x1000; /* "BAR2" + 0x1000 */
+  const uint32_t marker = 0xc0ffee11u;
+  char path[] = "/tmp/mmio-pio-XXXXXX";
+  mmio_region r;
+  uint32_t v = 0;
+  uint16_t w = 0;
+  int fd = mkstemp(path);
+  (void)state;
+  assert_true(fd >= 0);
+  unlink(path);
+  assert_int_equal(pwrite(fd, &marker, 4, (off_t)(base + 0x10)), 4);
+  assert_int_equal(ftruncate(fd, (off_t)(base + 0x100)), 0);
+  pio_released = 0;
+  assert_int_equal(mmio__pio_region(&r, fd, base, 0x200, 0, count_pio_release, &pio_released), 0);
+  assert_int_equal(mmio_len(&r), 0x200);
+  assert_int_equal(mmio_load32(&r, 0x10), marker);
+  mmio_store16(&r, 0x20, 0xbeef);
+  assert_int_equal(pread(fd, &w, 2, (off_t)(base + 0x20)), 2);
+  assert_int_equal(w, 0xbeef);
+  /* Past the end of the file: a short read is an I/O error. */
+  errno = EPERM;
+  assert_int_equal(mmio_try_load32(&r, 0x100, &v), -EIO);
+  mmio_region_release(&r);
+  assert_int_equal(pio_released, 1);
+  /* Alignment is judged on the file offset, as for a mapping of it. */
+  assert_int_equal(mmio__pio_region(&r, fd, base + 0x13, 0x20, 1, NULL, NULL), 0);
+  assert_int_equal(mmio_try_load32(&r, 0, &v), MMIO_ERR_UNALIGNED);
+  assert_int_equal(mmio_align_offset(&r, 4), 1);
+  assert_int_equal(mmio_align_offset(&r, 4096), 4096 - 0x13);
+  assert_int_equal(mmio_try_load8(&r, 0, (uint8_t *)&w), 0);
+  assert_int_equal(mmio_try_store8(&r, 0, 1), MMIO_ERR_READ_ONLY);
+  mmio_region_release(&r);
+  /* An offset off_t cannot express is refused. */
+  assert_int_equal(mmio__pio_region(&r, fd, 1ull << 63, 16, 0, NULL, NULL), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio__pio_region(&r, fd, UINT64_MAX - 4, 16, 0, NULL, NULL),
+                   MMIO_ERR_OUT_OF_RANGE);
+  close(fd);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(pci_bar_maps_the_window_of_the_resource_file, setup,
@@ -403,6 +449,7 @@ int main(void) {
       cmocka_unit_test(vfio_mmap_honours_sparse_areas),
       cmocka_unit_test(shm_is_created_at_a_size_and_shared),
       cmocka_unit_test(file_and_shm_judge_arguments_before_opening),
+      cmocka_unit_test(pio_region_reaches_vfio_offsets_beyond_4gib),
       cmocka_unit_test(file_spec_maps_a_window_or_the_rest),
   };
   return cmocka_run_group_tests_name("sources", tests, NULL, NULL);

@@ -69,6 +69,7 @@ int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
   struct mmio__mapping *m;
   size_t page_off;
   uint64_t map_off;
+  off_t file_off;
   size_t map_len;
   void *addr;
   int prot;
@@ -84,7 +85,9 @@ int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
 
   page_off = (size_t)(offset % ps);
   map_off = offset - page_off;
-  if (map_off > (uint64_t)INT64_MAX) return MMIO_ERR_OUT_OF_RANGE;
+  /* An offset the platform's off_t cannot express is refused, never
+   * truncated into another part of the object. */
+  if (mmio__file_offset(map_off, &file_off) != 0) return MMIO_ERR_OUT_OF_RANGE;
   /* size <= PTRDIFF_MAX and page_off < ps, so this cannot overflow. */
   map_len = (size + page_off + ps - 1) / ps * ps;
 
@@ -94,7 +97,7 @@ int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
   claim->ctx = m;
 
   prot = PROT_READ | ((flags & MMIO_MAP_READ_ONLY) ? 0 : PROT_WRITE);
-  addr = mmap(NULL, map_len, prot, MAP_SHARED, fd, (off_t)map_off);
+  addr = mmap(NULL, map_len, prot, MAP_SHARED, fd, file_off);
   if (addr == MAP_FAILED) {
     int err = -errno;
     free(claim);
