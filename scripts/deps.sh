@@ -5,9 +5,12 @@
 #
 # usage: scripts/deps.sh [build|test|vm]
 #   build: what building the library, the tools and the examples needs
-#   test:  that, plus the test framework, clang, clang-format, cross
-#          compilers and qemu-user for the instruction and cross-architecture
-#          checks, python3 for the layer rules, and all that vm needs
+#   test:  that, plus the test framework, clang, clang-format, valgrind,
+#          cross compilers and qemu-user for the instruction and
+#          cross-architecture checks (aarch64, riscv64, armhf), cmocka for
+#          armhf (Debian's multiarch package: this adds the armhf
+#          architecture to dpkg) so that the unit tests run under qemu-arm,
+#          python3 for the layer rules, and all that vm needs
 #   vm:    what the virtual-machine tests need (tests/vm/run.sh): QEMU,
 #          busybox, and a stock Debian cloud kernel unpacked (never
 #          installed) in build-vm/kernel
@@ -21,10 +24,11 @@ if [ "$what" = vm ]; then
   pkgs="$pkgs $vm"
 elif [ "$what" = test ]; then
   pkgs="$pkgs $vm"
-  pkgs="$pkgs libcmocka-dev clang clang-format binutils python3
+  pkgs="$pkgs libcmocka-dev clang clang-format binutils python3 valgrind
         gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
         gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu
-        qemu-user"
+        gcc-arm-linux-gnueabihf libc6-dev-armhf-cross binutils-arm-linux-gnueabihf
+        qemu-user libcmocka-dev:armhf"
 fi
 
 missing=""
@@ -42,6 +46,11 @@ if [ -n "$missing" ]; then
   fi
   echo "deps: installing$missing"
   export DEBIAN_FRONTEND=noninteractive
+  # A :armhf package needs the architecture known to dpkg (and then the
+  # package lists fetched again, which the update below does).
+  case "$missing" in *:armhf*)
+    dpkg --print-foreign-architectures | grep -qx armhf || dpkg --add-architecture armhf ;;
+  esac
   apt-get update -qq
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -13,7 +13,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 need_tools "$cc" "$qemu" cmake
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cmake -S "$here" -B "$tmp" -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="$arch" \
+# CMake's name for the processor: armhf is "arm".
+case "$arch" in armhf) proc=arm ;; *) proc=$arch ;; esac
+cmake -S "$here" -B "$tmp" -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="$proc" \
   -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$*" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_EXE_LINKER_FLAGS=-static -DMMIO_WERROR=ON >"$tmp/configure.log" 2>&1 ||
   { cat "$tmp/configure.log"; exit 1; }
