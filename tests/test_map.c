@@ -389,9 +389,11 @@ static int sparse_file(char *path, size_t cap) {
   snprintf(path, cap, "/tmp/mmio-sparse-XXXXXX");
   fd = mkstemp(path);
   assert_true(fd >= 0);
-  assert_int_equal(pwrite(fd, &low, 4, 0x3000), 4);
-  assert_int_equal(pwrite(fd, &high, 4, (off_t)0x100003000ll), 4);
-  assert_int_equal(ftruncate(fd, (off_t)0x100004000ll), 0);
+  /* The 64-bit calls by name, so that the test does not depend on the
+   * _FILE_OFFSET_BITS it is checking the library for. */
+  assert_int_equal(pwrite64(fd, &low, 4, 0x3000), 4);
+  assert_int_equal(pwrite64(fd, &high, 4, (off64_t)0x100003000ll), 4);
+  assert_int_equal(ftruncate64(fd, (off64_t)0x100004000ll), 0);
   return fd;
 }
 
@@ -399,7 +401,7 @@ static int sparse_file(char *path, size_t cap) {
  * before 8.0 truncates the offset of a 32-bit guest's mmap2 to 32 bits
  * (the guest passes it right), and then no library can do better. */
 static int platform_maps_beyond_4gib(int fd) {
-  void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, (off_t)0x100003000ll);
+  void *p = mmap64(NULL, 4096, PROT_READ, MAP_SHARED, fd, (off64_t)0x100003000ll);
   int ok = p != MAP_FAILED && *(volatile uint32_t *)p == 0x4a4a4a4au;
   if (p != MAP_FAILED) munmap(p, 4096);
   return ok;
