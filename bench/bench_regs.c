@@ -108,7 +108,6 @@ static double expat_scan(const char *data, size_t len) {
   XML_ParserFree(p);
   return now_ns() - t0;
 }
-#endif
 
 static double load(const char *data, size_t len, size_t *bytes) {
   struct mallinfo2 before = mallinfo2(), after;
@@ -153,6 +152,7 @@ static double lookups(const mmio_desc *d, int rounds) {
   free(names);
   return best;
 }
+#endif
 
 int main(int argc, char **argv) {
   const int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;

@@ -10,8 +10,10 @@
  * usage: map_demo
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <mmio/mmio.h>
@@ -34,6 +36,7 @@ int main(void) {
   mmio_region regs, data = {0}, id_only = {0};
   uint32_t id = 0x10de0001u, v32 = 0;
   uint64_t v64 = 0;
+  ssize_t n;
   int fd, err;
 
   fd = mmio_vmo_create(4096);
@@ -41,8 +44,10 @@ int main(void) {
     fprintf(stderr, "map_demo: mmio_vmo_create: %s\n", mmio_strerror(fd));
     return 1;
   }
-  if (pwrite(fd, &id, sizeof(id), BLOCK_OFFSET + REG_ID) != sizeof(id)) {
-    perror("map_demo: pwrite");
+  n = pwrite(fd, &id, sizeof(id), BLOCK_OFFSET + REG_ID);
+  if (n != (ssize_t)sizeof(id)) {
+    /* A short write sets no errno: perror would print a stale one. */
+    fprintf(stderr, "map_demo: pwrite: %s\n", n < 0 ? strerror(errno) : "short write");
     return 1;
   }
 

@@ -2,13 +2,16 @@
 # Builds everything and runs the whole test suite with CTest, after
 # installing what it needs (scripts/deps.sh test).
 #
-# usage: scripts/test.sh [--sanitize | --tsan]
+# usage: scripts/test.sh [--sanitize | --tsan | --valgrind]
 #   --sanitize  build with AddressSanitizer and UndefinedBehaviorSanitizer in
 #               build-asan/ and run the unit tests there (the compile-only
 #               and cross-architecture checks do not depend on it and are
 #               left to the plain run)
 #   --tsan      build with ThreadSanitizer in build-tsan/ and run the tests
 #               that use threads
+#   --valgrind  build in build-valgrind/ and run the unit tests (every test
+#               not labelled arch, build or vm) under valgrind
+#               --leak-check=full --error-exitcode=1
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh test
@@ -23,6 +26,15 @@ if [ "${1:-}" = --sanitize ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build|vm"
+elif [ "${1:-}" = --valgrind ]; then
+  dir=build-valgrind
+  # Every definite or possible leak and every memory error fails the test;
+  # --fair-sched keeps the threaded tests' races as likely as natively.
+  cmake -S . -B "$dir" $common -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DMMIO_TEST_LAUNCHER=valgrind;--quiet;--leak-check=full;--show-leak-kinds=definite,possible;--errors-for-leak-kinds=definite,possible;--error-exitcode=1;--fair-sched=yes" \
+    >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build|vm"
 elif [ "${1:-}" = --tsan ]; then
   dir=build-tsan
   cmake -S . -B "$dir" $common -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=thread >/dev/null

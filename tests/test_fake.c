@@ -376,6 +376,101 @@ static void threadsafe_fake_serialises_split_regions(void **state) {
   mmio_fake_destroy(f);
 }
 
+static int hook_runs;
+static int count_hook_write(mmio_fake *f, size_t reg, uint64_t old, uint64_t written, void *arg) {
+  (void)f, (void)reg, (void)old, (void)written, (void)arg;
+  hook_runs++;
+  return 0;
+}
+static int count_hook_read(mmio_fake *f, size_t reg, uint64_t *v, void *arg) {
+  (void)f, (void)reg, (void)v, (void)arg;
+  hook_runs++;
+  return 0;
+}
+
+/* A 64-bit access over a register that accepts it and a part that does not
+ * (a strict gap, or a register that takes 32-bit accesses only) is
+ * rejected whole: no byte, hook, counter or clear-on-read bit changes. */
+static void rejected_access_changes_nothing(void **state) {
+  static const struct mmio_fake_reg two[] = {
+      {.name = "A",
+       .offset = 0,
+       .width = 4,
+       .rc = 0xff,
+       .widths = MMIO_FAKE_WANY,
+       .on_read = count_hook_read,
+       .on_write = count_hook_write},
+      {.name = "B32", .offset = 12, .width = 4},
+  };
+  mmio_fake *f;
+  mmio_region r;
+  uint64_t v = 7;
+  (void)state;
+  test_reset_failures();
+  assert_int_equal(mmio_fake_create(&f, 16, MMIO_FAKE_STRICT), 0);
+  assert_int_equal(mmio_fake_add_regs(f, two, 2), 0);
+  mmio_fake_on_failure(f, test_record_failure, NULL);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
+  mmio_fake_poke32(f, 0, 0x5a);
+  mmio_fake_poke32(f, 8, 0x11); /* bytes B32 must not see */
+  hook_runs = 0;
+  /* A at 0-3, then the strict gap at 4-7. */
+  assert_int_equal(mmio_try_store64(&r, 0, 0x0000000100000002ull), MMIO_ERR_REJECTED);
+  assert_non_null(strstr(test_last_failure, "which no register covers"));
+  assert_int_equal(mmio_try_load64(&r, 0, &v), MMIO_ERR_REJECTED);
+  assert_true(v == 7);
+  assert_int_equal(mmio_fake_peek32(f, 0), 0x5a); /* not written, rc bits not cleared */
+  assert_int_equal(hook_runs, 0);
+  assert_int_equal(mmio_fake_writes(f, 0), 0);
+  assert_int_equal(mmio_fake_reads(f, 0), 0);
+  /* A loose fake: the gap is memory, B32 refuses a 64-bit access. */
+  mmio_region_release(&r);
+  mmio_fake_destroy(f);
+  assert_int_equal(mmio_fake_create(&f, 16, 0), 0);
+  assert_int_equal(mmio_fake_add_regs(f, two, 2), 0);
+  mmio_fake_on_failure(f, test_record_failure, NULL);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
+  mmio_fake_poke32(f, 8, 0x11);
+  mmio_fake_poke32(f, 12, 0x22);
+  assert_int_equal(mmio_try_store64(&r, 8, ~0ull), MMIO_ERR_REJECTED);
+  assert_non_null(strstr(test_last_failure, "accepts only 32-bit"));
+  assert_int_equal(mmio_fake_peek32(f, 8), 0x11); /* the memory half is untouched too */
+  assert_int_equal(mmio_fake_peek32(f, 12), 0x22);
+  assert_int_equal(mmio_fake_writes(f, 12), 0);
+  mmio_region_release(&r);
+  mmio_fake_destroy(f);
+}
+
+/* A load whose read hook fails clears no clear-on-read bit anywhere. */
+static int refuse_second(mmio_fake *f, size_t reg, uint64_t *v, void *arg) {
+  (void)f, (void)reg, (void)v, (void)arg;
+  return -EIO;
+}
+
+static void failed_load_clears_no_clear_on_read_bits(void **state) {
+  static const struct mmio_fake_reg two[] = {
+      {.name = "RC", .offset = 0, .width = 4, .rc = 0xff, .widths = MMIO_FAKE_WANY},
+      {.name = "FAILS",
+       .offset = 4,
+       .width = 4,
+       .widths = MMIO_FAKE_WANY,
+       .on_read = refuse_second},
+  };
+  mmio_fake *f;
+  mmio_region r;
+  uint64_t v = 7;
+  (void)state;
+  assert_int_equal(mmio_fake_create(&f, 8, MMIO_FAKE_STRICT), 0);
+  assert_int_equal(mmio_fake_add_regs(f, two, 2), 0);
+  assert_int_equal(mmio_fake_region(&r, f), 0);
+  mmio_fake_poke32(f, 0, 0x5a);
+  assert_int_equal(mmio_try_load64(&r, 0, &v), -EIO);
+  assert_true(v == 7);
+  assert_int_equal(mmio_fake_peek32(f, 0), 0x5a);
+  mmio_region_release(&r);
+  mmio_fake_destroy(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(reset_values_show_through_the_region, setup, teardown),
@@ -393,6 +488,8 @@ int main(void) {
       cmocka_unit_test(region_keeps_the_fake_alive_after_destroy),
       cmocka_unit_test(default_handler_aborts_with_the_message),
       cmocka_unit_test(threadsafe_fake_serialises_split_regions),
+      cmocka_unit_test(rejected_access_changes_nothing),
+      cmocka_unit_test(failed_load_clears_no_clear_on_read_bits),
   };
   return cmocka_run_group_tests_name("fake", tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -147,6 +148,42 @@ static void default_handler_aborts_with_the_message(void **state) {
   mmio_mock_destroy(m);
 }
 
+static char trace_msg[2048];
+static void trace_record_msg(void *arg, const char *msg) {
+  (void)arg;
+  snprintf(trace_msg, sizeof(trace_msg), "%s", msg);
+}
+
+/* Lines of any length are one line each: a long comment is skipped whole,
+ * a long bad line is reported whole, and the line numbers stay right. */
+static void trace_lines_of_any_length_keep_their_numbers(void **state) {
+  char longline[1200];
+  mmio_mock *m;
+  FILE *f = tmpfile();
+  (void)state;
+  memset(longline, 'x', sizeof(longline) - 1);
+  longline[sizeof(longline) - 1] = '\0';
+  fprintf(f, "1 load32 0x0 0x00000001\n#%s\n2 store32 0x4 0x00000002\n", longline);
+  fprintf(f, "3 load32 0x8 0x00000003 %s\n", longline);
+  rewind(f);
+  assert_int_equal(mmio_mock_create(&m, 16), 0);
+  mmio_mock_on_failure(m, trace_record_msg, NULL);
+  assert_int_equal(mmio_mock_expect_trace(m, f), -EINVAL);
+  assert_non_null(strstr(trace_msg, "mock: trace line 4 does not parse: 3 load32 0x8"));
+  assert_non_null(strstr(trace_msg, "xxx ...")); /* the line, shortened */
+  assert_int_equal(mmio_mock_verify(m), 0);      /* nothing was added */
+  /* Without the bad line, the long comment is skipped and both lines count. */
+  rewind(f);
+  assert_int_equal(ftruncate(fileno(f), 0), 0);
+  fprintf(f, "1 load32 0x0 0x00000001\n#%s\n2 store32 0x4 0x00000002", longline);
+  rewind(f);
+  assert_int_equal(mmio_mock_expect_trace(m, f), 0);
+  assert_int_equal(mmio_mock_verify(m), MMIO_ERR_REJECTED);
+  assert_non_null(strstr(trace_msg, "2 expected accesses did not happen"));
+  mmio_mock_destroy(m);
+  fclose(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(met_sequence_returns_values_and_verifies, setup, teardown),
@@ -158,6 +195,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(unmet_expectations_fail_verify, setup, teardown),
       cmocka_unit_test_setup_teardown(bad_expectations_are_refused, setup, teardown),
       cmocka_unit_test(default_handler_aborts_with_the_message),
+      cmocka_unit_test(trace_lines_of_any_length_keep_their_numbers),
   };
   return cmocka_run_group_tests_name("mock", tests, NULL, NULL);
 }

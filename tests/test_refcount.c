@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -147,10 +148,83 @@ static void mapping_is_unmapped_once_when_the_last_thread_releases(void **state)
   close(fd);
 }
 
+static int copy_released;
+static void count_copy_release(void *ctx) {
+  (void)ctx;
+  copy_released++;
+}
+
+/* The misuse: a byte-wise copy of a region that holds a reference. */
+struct copied {
+  mmio_region *orig;
+  int op; /* 0 release, 1 move, 2 split, 3 release the copy after the original */
+};
+
+static void use_a_copy(void *arg) {
+  struct copied *c = arg;
+  mmio_region copy, other = {0};
+  memcpy(&copy, c->orig, sizeof(copy));
+  if (c->op == 3) mmio_region_release(c->orig);
+  if (c->op == 0 || c->op == 3) mmio_region_release(&copy);
+  if (c->op == 1) mmio_region_move(&other, &copy);
+  if (c->op == 2) (void)mmio_try_split_off(&copy, 4, &other);
+}
+
+static void region_copied_by_value_aborts_on_release_move_and_split(void **state) {
+  static const char *const ops[] = {"mmio_region_release", "mmio_region_move", "mmio_try_split_off",
+                                    "mmio_region_release"};
+  char out[512], where[32];
+  mmio_region r;
+  int op;
+  (void)state;
+  copy_released = 0;
+  assert_int_equal(mmio_region_from_memory(&r, mem, 64, count_copy_release, NULL), 0);
+  snprintf(where, sizeof(where), "was made at %p", (void *)&r);
+  for (op = 0; op < 4; op++) {
+    struct copied c = {&r, op};
+    assert_true(test_run_expect_abort(use_a_copy, &c, out, sizeof(out)));
+    assert_non_null(strstr(out, ops[op]));
+    assert_non_null(strstr(out, "region copied by value"));
+    assert_non_null(strstr(out, where));
+  }
+  /* The original is intact and releases once. */
+  assert_int_equal(mmio_len(&r), 64);
+  mmio_region_release(&r);
+  assert_int_equal(copy_released, 1);
+}
+
+static void zeroed_regions_and_moved_or_split_ones_are_not_copies(void **state) {
+  mmio_region z, a = {0}, b = {0}, c = {0}, zcopy;
+  (void)state;
+  copy_released = 0;
+  /* A zeroed struct is a valid empty region, and so is a copy of one. */
+  memset(&z, 0, sizeof(z));
+  memcpy(&zcopy, &z, sizeof(z));
+  assert_int_equal(mmio_try_split_off(&zcopy, 0, &a), 0);
+  mmio_region_move(&b, &zcopy);
+  mmio_region_release(&zcopy);
+  mmio_region_release(&a);
+  mmio_region_release(&b);
+  /* Regions made by move and split are their own. */
+  assert_int_equal(mmio_region_from_memory(&z, mem, 64, count_copy_release, NULL), 0);
+  mmio_region_move(&a, &z);
+  assert_int_equal(mmio_try_split_off(&a, 16, &b), 0);
+  mmio_region_move(&c, &b);
+  mmio_region_release(&z); /* empty after the move: a no-op */
+  mmio_region_release(&a);
+  mmio_region_release(&b);
+  assert_int_equal(copy_released, 0);
+  mmio_region_release(&c);
+  mmio_region_release(&c); /* twice is harmless */
+  assert_int_equal(copy_released, 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(backing_released_once_after_threads_release_in_random_order),
       cmocka_unit_test(mapping_is_unmapped_once_when_the_last_thread_releases),
+      cmocka_unit_test(region_copied_by_value_aborts_on_release_move_and_split),
+      cmocka_unit_test(zeroed_regions_and_moved_or_split_ones_are_not_copies),
   };
   return cmocka_run_group_tests_name("refcount", tests, NULL, NULL);
 }

@@ -329,18 +329,127 @@ static void file_spec_maps_a_window_or_the_rest(void **state) {
   unlink(path);
 }
 
+/* Bad arguments are refused before a path is opened or an shm object is
+ * created: the answers do not depend on whether the object exists. */
+static void file_and_shm_judge_arguments_before_opening(void **state) {
+  char name[64], spec[128];
+  mmio_region r;
+  int fds = test_count_fds();
+  (void)state;
+  snprintf(name, sizeof(name), "mmio-test-args-%d", (int)getpid());
+  shm_unlink(name);
+  assert_int_equal(mmio_file_map(&r, "/nonexistent/x", 0, 16, (enum mmio_cache_policy)9, 0),
+                   -EINVAL);
+  assert_int_equal(mmio_file_map(&r, "/nonexistent/x", 0, 16, MMIO_CACHE_DEFAULT, 0x80), -EINVAL);
+  assert_int_equal(mmio_file_map(&r, "/nonexistent/x", UINT64_MAX, 16, MMIO_CACHE_DEFAULT, 0),
+                   MMIO_ERR_OUT_OF_RANGE);
+  /* An invalid policy value is an invalid argument, not a policy mismatch. */
+  snprintf(spec, sizeof(spec), "shm:%s+4k", name);
+  assert_int_equal(mmio_open(&r, spec, (enum mmio_cache_policy)9, 0), -EINVAL);
+  assert_int_equal(mmio_open(&r, spec, (enum mmio_cache_policy) - 1, 0), -EINVAL);
+  /* A size that no mapping can have is out of range, as for mmio_map. */
+  assert_int_equal(mmio_shm_map(&r, name, (size_t)PTRDIFF_MAX + 1, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_shm_map(&r, name, SIZE_MAX, 0), MMIO_ERR_OUT_OF_RANGE);
+  snprintf(spec, sizeof(spec), "shm:%s+0x8000000000000000", name);
+  assert_int_equal(mmio_open(&r, spec, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+  snprintf(spec, sizeof(spec), "shm:%s+0xffffffffffffffff", name);
+  assert_int_equal(mmio_open(&r, spec, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_len(&r), 0);
+  /* Nothing was created or left open. */
+  assert_int_equal(shm_unlink(name), -1);
+  assert_int_equal(errno, ENOENT);
+  assert_int_equal(test_count_fds(), fds);
+}
+
+/* A config file too short to hold the command register is an I/O error,
+ * whatever errno held before: a short read sets no errno. */
+static void short_config_read_is_an_io_error_not_a_stale_errno(void **state) {
+  static const uint8_t five[5] = {0x86, 0x80, 0x0e, 0x10, 0x02};
+  char path[PATH_MAX * 2];
+  mmio_region r;
+  uint16_t cmd = 0x1234;
+  int fd;
+  (void)state;
+  make_pci(1);
+  test_tree_put(DEV "/config", five, sizeof(five));
+  errno = EACCES;
+  assert_int_equal(mmio__pci_command(&env, "0000:00:02.0", &cmd), -EIO);
+  assert_int_equal(cmd, 0x1234);
+  errno = EPERM;
+  assert_int_equal(mmio__pci_map_at(&env, &r, "00:02.0", 0, 0, 0x40, MMIO_CACHE_DEFAULT, 0), -EIO);
+  assert_int_equal(mmio_len(&r), 0);
+  /* The read-modify-write refuses to write what it could not read. */
+  snprintf(path, sizeof(path), "%s/%s", root, DEV "/config");
+  fd = open(path, O_RDWR);
+  assert_true(fd >= 0);
+  errno = ENOENT;
+  assert_int_equal(mmio__pci_command_update(fd, 0, 0x4, 0), -EIO);
+  assert_int_equal(lseek(fd, 0, SEEK_END), 5);
+  close(fd);
+}
+
+static int pio_released;
+static void count_pio_release(void *ctx) { pio_released += ctx == &pio_released; }
+
+/* The pread/pwrite backend of VFIO regions that cannot be mmapped: a VFIO
+ * region's file offset is its index << 40, which no 32-bit size_t or off_t
+ * holds. A sparse file stands in for the device. */
+static void pio_region_reaches_vfio_offsets_beyond_4gib(void **state) {
+  const uint64_t base = (2ull << 40) + 0x1000; /* "BAR2" + 0x1000 */
+  const uint32_t marker = 0xc0ffee11u;
+  char path[] = "/tmp/mmio-pio-XXXXXX";
+  mmio_region r;
+  uint32_t v = 0;
+  uint16_t w = 0;
+  int fd = mkstemp(path);
+  (void)state;
+  assert_true(fd >= 0);
+  unlink(path);
+  assert_int_equal(pwrite(fd, &marker, 4, (off_t)(base + 0x10)), 4);
+  assert_int_equal(ftruncate(fd, (off_t)(base + 0x100)), 0);
+  pio_released = 0;
+  assert_int_equal(mmio__pio_region(&r, fd, base, 0x200, 0, count_pio_release, &pio_released), 0);
+  assert_int_equal(mmio_len(&r), 0x200);
+  assert_int_equal(mmio_load32(&r, 0x10), marker);
+  mmio_store16(&r, 0x20, 0xbeef);
+  assert_int_equal(pread(fd, &w, 2, (off_t)(base + 0x20)), 2);
+  assert_int_equal(w, 0xbeef);
+  /* Past the end of the file: a short read is an I/O error. */
+  errno = EPERM;
+  assert_int_equal(mmio_try_load32(&r, 0x100, &v), -EIO);
+  mmio_region_release(&r);
+  assert_int_equal(pio_released, 1);
+  /* Alignment is judged on the file offset, as for a mapping of it. */
+  assert_int_equal(mmio__pio_region(&r, fd, base + 0x13, 0x20, 1, NULL, NULL), 0);
+  assert_int_equal(mmio_try_load32(&r, 0, &v), MMIO_ERR_UNALIGNED);
+  assert_int_equal(mmio_align_offset(&r, 4), 1);
+  assert_int_equal(mmio_align_offset(&r, 4096), 4096 - 0x13);
+  assert_int_equal(mmio_try_load8(&r, 0, (uint8_t *)&w), 0);
+  assert_int_equal(mmio_try_store8(&r, 0, 1), MMIO_ERR_READ_ONLY);
+  mmio_region_release(&r);
+  /* An offset off_t cannot express is refused. */
+  assert_int_equal(mmio__pio_region(&r, fd, 1ull << 63, 16, 0, NULL, NULL), MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio__pio_region(&r, fd, UINT64_MAX - 4, 16, 0, NULL, NULL),
+                   MMIO_ERR_OUT_OF_RANGE);
+  close(fd);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(pci_bar_maps_the_window_of_the_resource_file, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(pci_refusals_come_before_any_mapping, setup, teardown),
       cmocka_unit_test_setup_teardown(pci_write_combining_uses_the_wc_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(short_config_read_is_an_io_error_not_a_stale_errno, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(uio_region_starts_at_the_register_block_not_the_page, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(vfio_open_says_what_is_missing, setup, teardown),
       cmocka_unit_test_setup_teardown(explain_reads_sysfs_for_the_reason, setup, teardown),
       cmocka_unit_test(vfio_mmap_honours_sparse_areas),
       cmocka_unit_test(shm_is_created_at_a_size_and_shared),
+      cmocka_unit_test(file_and_shm_judge_arguments_before_opening),
+      cmocka_unit_test(pio_region_reaches_vfio_offsets_beyond_4gib),
       cmocka_unit_test(file_spec_maps_a_window_or_the_rest),
   };
   return cmocka_run_group_tests_name("sources", tests, NULL, NULL);

@@ -17,6 +17,8 @@
 #include <mmio/testing/mock.h>
 #include <mmio/trace.h>
 
+#include "helpers.h"
+
 static _Alignas(64) uint8_t mem[64];
 
 static struct mmio_trace_record recs[16];
@@ -283,6 +285,81 @@ static void replay_reports_the_line_that_does_not_parse(void **state) {
   fclose(f);
 }
 
+static void quiet_collect(void *arg, const struct mmio_trace_record *rec) { (void)arg, (void)rec; }
+
+/* For every base misalignment, the traced region refuses and accepts
+ * exactly what the plain region over the same bytes does, and finds the
+ * same aligned offsets. */
+static void traced_region_judges_alignment_like_the_plain_one(void **state) {
+  static _Alignas(4096) uint8_t buf[64];
+  size_t mis, off, w, align;
+  (void)state;
+  for (mis = 0; mis < 16; mis++) {
+    mmio_region plain, inner, traced;
+    assert_int_equal(mmio_region_from_memory(&plain, buf + mis, 48, NULL, NULL), 0);
+    assert_int_equal(mmio_region_from_memory(&inner, buf + mis, 48, NULL, NULL), 0);
+    assert_int_equal(mmio_trace_callback(&traced, &inner, quiet_collect, NULL), 0);
+    assert_int_equal(mmio_len(&traced), 48);
+    for (align = 1; align <= 4096; align *= 2)
+      assert_int_equal(mmio_align_offset(&traced, align), mmio_align_offset(&plain, align));
+    for (off = 0; off < 50; off++)
+      for (w = 1; w <= 8; w *= 2) {
+        assert_int_equal(mmio_check_suitable(&traced, off, w), mmio_check_suitable(&plain, off, w));
+        assert_int_equal(test_try_access(&traced, off, w, 0), test_try_access(&plain, off, w, 0));
+        assert_int_equal(test_try_access(&traced, off, w, 1), test_try_access(&plain, off, w, 1));
+      }
+    mmio_region_release(&traced);
+    mmio_region_release(&plain);
+  }
+}
+
+/* The grammar of mmio/trace.h and nothing else: each of these is refused. */
+static void parse_follows_the_grammar_exactly(void **state) {
+  char line[96];
+  static const char *const bad[] = {
+      "\t-1 load32 0x0 0x00000000",              /* a blank and a sign before seq */
+      " 1 load32 0x0 0x00000000",                /* leading blank */
+      "1 load32 0x0 0x00000000 ",                /* trailing blank */
+      "1  load32 0x0 0x00000000",                /* two blanks */
+      "1 load32 0x0 0x00000000 junk",            /* trailing junk */
+      "1 load32 0x0 0x00000000\n\n",             /* two line endings */
+      "01 load32 0x0 0x00000000",                /* leading zero in seq */
+      "0 load32 0x0 0x00000000",                 /* seq starts at 1 */
+      "18446744073709551616 load8 0x0 0x00",     /* seq beyond 64 bits */
+      "1 load08 0x0 0x00",                       /* width with a leading zero */
+      "1 load 0x0 0x00",                         /* no width */
+      "1 LOAD32 0x0 0x00000000",                 /* upper case */
+      "1 load32 0x0x10 0x00000000",              /* two prefixes */
+      "1 load32 0x 0x00000000",                  /* no digits */
+      "1 load32 0xA 0x00000000",                 /* upper-case hex */
+      "1 load32 0x10000000000000000 0x0",        /* 17 digits */
+      "1 load32 0x0 0x+1",                       /* sign in the value */
+      "1 load32 0x0 0x000000001",                /* more digits than the width */
+      "1 load32 0x0 0x00000000 t=",              /* empty time */
+      "1 load32 0x0 0x00000000 t=01",            /* leading zero in the time */
+      "1 load32 0x0 0x00000000 t=1 t=2",         /* repeated key */
+      "1 load32 0x0 0x00000000 err=EIO err=EIO", /* repeated key */
+      "1 load32 0x0 0x00000000 err=EIO t=5",     /* keys out of order */
+      "1 load32 0x0 0x00000000 err=",            /* empty error */
+      "1 load32 0x0 0x00000000 err=0",           /* not a name */
+  };
+  struct mmio_trace_record rec;
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    if (mmio_trace_parse(&rec, bad[i]) != -EINVAL) fail_msg("parsed: \"%s\"", bad[i]);
+  assert_int_equal(mmio_trace_parse(&rec, "3 load8 0x7 0x5\r\n"), 0);
+  assert_true(rec.seq == 3 && rec.width == 1 && rec.offset == 7 && rec.value == 5);
+  /* The largest offset is SIZE_MAX, on 32-bit targets too. */
+  snprintf(line, sizeof(line), "9 store64 0x%zx 0x1 t=0 err=EIO", (size_t)SIZE_MAX);
+  assert_int_equal(mmio_trace_parse(&rec, line), 0);
+  assert_true(rec.offset == SIZE_MAX && rec.time_ns == 0 && rec.err == -EIO && rec.store == 1);
+  if (sizeof(size_t) < 8)
+    assert_int_equal(mmio_trace_parse(&rec, "9 store64 0x100000000 0x1"), -EINVAL);
+  assert_int_equal(mmio_trace_parse(NULL, "1 load8 0x0 0x00"), -EINVAL);
+  assert_int_equal(mmio_trace_parse(&rec, NULL), -EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(callback_sees_every_access_in_order),
@@ -291,10 +368,12 @@ int main(void) {
       cmocka_unit_test(failed_accesses_are_recorded_with_their_error),
       cmocka_unit_test(format_and_parse_round_trip),
       cmocka_unit_test(parse_rejects_what_is_not_a_record),
+      cmocka_unit_test(parse_follows_the_grammar_exactly),
       cmocka_unit_test(arbitrary_lines_parse_or_fail_cleanly),
       cmocka_unit_test(wrapping_consumes_the_inner_region_even_on_error),
       cmocka_unit_test(replay_turns_a_recording_into_a_strict_mock),
       cmocka_unit_test(replay_reports_the_line_that_does_not_parse),
+      cmocka_unit_test(traced_region_judges_alignment_like_the_plain_one),
   };
   return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
 }

@@ -54,7 +54,8 @@ MMIO_API const char *mmio_cache_policy_name(enum mmio_cache_policy policy);
 /*
  * Creates an anonymous memory object (a memfd) of size bytes rounded up to
  * whole pages, sealed against shrinking and growing, so that no mapping of
- * it can ever fault with SIGBUS. Its pages read as zero.
+ * it can ever fault with SIGBUS, and against further seals, so that no
+ * holder of the descriptor can make it read-only. Its pages read as zero.
  *
  * Returns the file descriptor (close-on-exec), which the caller owns;
  * -EINVAL for size 0; MMIO_ERR_OUT_OF_RANGE when the rounded size does not
@@ -78,7 +79,8 @@ MMIO_API int mmio_vmo_create(size_t size);
  *
  * policy: see enum mmio_cache_policy. flags: 0 or MMIO_MAP_READ_ONLY.
  *
- * Everything is validated before anything is mapped. Returns 0, or:
+ * Everything is validated before anything is mapped, and the arguments
+ * before fd is looked at (fd -1 with size 0 is -EINVAL). Returns 0, or:
  *   -EINVAL                 out is NULL, size is 0, unknown flags or policy;
  *   MMIO_ERR_OUT_OF_RANGE   size > PTRDIFF_MAX, offset + size overflows, or
  *                           the range runs past the object's size (checked
@@ -91,6 +93,13 @@ MMIO_API int mmio_vmo_create(size_t size);
  *                           read-only and MMIO_MAP_READ_ONLY was not given;
  *                           -EBADF: fd is not open).
  * On failure *out is left empty and no mapping remains.
+ *
+ * The unmap, when the last region goes, cannot fail unless the library's
+ * record of the mapping has been corrupted (or the range was unmapped or
+ * remapped behind its back); since a release cannot return an error and a
+ * silent leak would hide the corruption, a failed munmap prints one line
+ * ("mmio: munmap(ADDR, LEN) of a released region failed: ...") to stderr
+ * and calls abort().
  */
 MMIO_API int mmio_map(mmio_region *out, int fd, uint64_t offset, size_t size,
                       enum mmio_cache_policy policy, unsigned flags);

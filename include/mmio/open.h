@@ -31,7 +31,7 @@
  *   INDEX   = "0" | [1-9][0-9]*                  (barN 0-5, mapM 0-4)
  *   OFF, LEN, ADDR, SIZE = NUMBER; LEN and SIZE nonzero; OFF + LEN and
  *             ADDR + LEN must not exceed 2^64
- *   NUMBER  = ( "0" | [1-9][0-9]* | "0x" HEX+ ) [ "k" | "K" | "M" | "G" ]
+ *   NUMBER  = ( "0" | [1-9][0-9]* | ( "0x" | "0X" ) HEX+ ) [ "k" | "K" | "M" | "G" ]
  *             (binary multiples: k = 1024; no leading zeros in decimal)
  *
  * A file: spec's window is the numeric tail only: "file:/a@b+c@0x10+4k"

@@ -21,6 +21,10 @@
  * one reference to the shared backing, and a byte-wise copy would be a
  * second owner of the same reference (released twice) and a second writer
  * of the same bytes. Hand a region to another owner with mmio_region_move().
+ * A region remembers the address it was made at, and mmio_region_release(),
+ * mmio_region_move() and mmio_try_split_off() abort with "region copied by
+ * value" when given a copy (an assignment, a memcpy, a realloc of an array
+ * of regions); the accessors do not check, so this costs them nothing.
  * To give parts of a device to different owners or threads, split it with
  * mmio_try_split_off(): split regions never overlap, so each may be used
  * from its own thread without locks, and they may be split and released from
@@ -71,6 +75,11 @@ struct mmio_region {
   void *mmio__ctx;
   /* Shared reference count and release; NULL for borrowed memory. */
   struct mmio__claim *mmio__claim;
+  /* The address of the struct this region was made in (NULL when empty):
+   * a byte-wise copy sits elsewhere, so release, move and split tell a
+   * copy from the original and abort instead of dropping a reference
+   * that is not theirs. Last, so the fast path's fields do not move. */
+  const struct mmio_region *mmio__self;
 };
 
 #define MMIO__REGION_READ_ONLY 1u

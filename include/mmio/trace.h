@@ -19,6 +19,21 @@
  *   2 store32 0x8 0x0000000a
  *   3 load32 0x20 0x00000001 t=48211
  *
+ * The grammar mmio_trace_parse() accepts, exactly (anything else, leading
+ * or trailing blanks included, is refused):
+ *
+ *   LINE   = SEQ " " OP " " OFFSET " " VALUE [ " t=" DEC ] [ " err=" NAME ]
+ *            [ "\r" ] [ "\n" ]
+ *   SEQ    = DEC, not 0
+ *   OP     = ( "load" | "store" ) ( "8" | "16" | "32" | "64" )
+ *   OFFSET = "0x" 1 to 16 HEX, at most SIZE_MAX
+ *   VALUE  = "0x" 1 to 2 * (bits / 8) HEX  (so it fits the width)
+ *   DEC    = "0" | [1-9][0-9]*, at most 2^64 - 1
+ *   HEX    = [0-9a-f]
+ *   NAME   = mmio_err_name() of a nonzero code ("EIO", "MMIO_ERR_REJECTED")
+ *
+ * Each key appears at most once, t= before err=.
+ *
  * mmio_mock_expect_trace() (mmio/testing/mock.h) replays such a trace as a strict
  * mock: record a driver against a fake or a device, then check later runs
  * against the recording.
@@ -57,8 +72,12 @@ typedef void (*mmio_trace_fn)(void *arg, const struct mmio_trace_record *rec);
 /*
  * Makes *out a region of the same length as *inner whose accesses go to
  * *inner and are then passed to fn(arg, record). Always consumes *inner,
- * including in error cases (it is left empty). Returns 0, -EINVAL or
- * -ENOMEM.
+ * including in error cases (it is left empty). The traced region refuses
+ * and accepts exactly what *inner does: it carries the inner region's
+ * address alignment (up to a page), so alignment checks and
+ * mmio_align_offset() agree with it. Returns 0, -EINVAL, -ENOMEM, or
+ * MMIO_ERR_OUT_OF_RANGE for an inner region within a page of PTRDIFF_MAX
+ * bytes long.
  */
 MMIO_API int mmio_trace_callback(mmio_region *out, mmio_region *inner, mmio_trace_fn fn, void *arg);
 
@@ -78,8 +97,9 @@ MMIO_API int mmio_trace_format(char *buf, size_t cap, const struct mmio_trace_re
                                unsigned flags);
 
 /*
- * Parses one line in the format above (a trailing newline is allowed).
- * Returns 0, or -EINVAL when the line is not a trace record.
+ * Parses one line by the grammar above, of any length. Returns 0, or
+ * -EINVAL when rec or line is NULL or the line is not a trace record
+ * (*rec is then unchanged).
  */
 MMIO_API int mmio_trace_parse(struct mmio_trace_record *rec, const char *line);
 

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core_internal.h"
@@ -34,6 +35,23 @@ static void mmio__region_set_window(mmio_region *r, uintptr_t addr, size_t len) 
   r->mmio__fast_wlim = (r->mmio__flags & MMIO__REGION_READ_ONLY) ? 0 : lim;
 }
 
+/*
+ * The one check that tells a copy from the region it was copied from: a
+ * region that is not empty records where it was made. A copy would be a
+ * second owner of one reference (a double release decrements freed
+ * memory), so it is a bug to stop at once, like a failed aborting access.
+ */
+static void mmio__region_check_self(const mmio_region *r, const char *op) {
+  if (MMIO__UNLIKELY(r->mmio__self != NULL && r->mmio__self != r)) {
+    fprintf(stderr,
+            "mmio: %s: region copied by value: the region at %p was made at %p "
+            "(hand regions over with mmio_region_move)\n",
+            op, (const void *)r, (const void *)r->mmio__self);
+    fflush(stderr);
+    abort();
+  }
+}
+
 void mmio__region_clear(mmio_region *out) {
   if (out != NULL) *out = mmio__empty_region;
 }
@@ -44,6 +62,7 @@ void mmio__region_init(mmio_region *out, uintptr_t addr, size_t len, const struc
   out->mmio__ops = ops;
   out->mmio__ctx = ctx;
   out->mmio__claim = claim;
+  out->mmio__self = out;
   mmio__region_set_window(out, addr, len);
 }
 
@@ -70,6 +89,7 @@ int mmio_check_suitable(const mmio_region *r, size_t off, size_t width) {
 
 int mmio_try_split_off(mmio_region *r, size_t mid, mmio_region *lhs) {
   if (r == NULL || lhs == NULL || r == lhs) return -EINVAL;
+  mmio__region_check_self(r, "mmio_try_split_off");
   if (mid > r->mmio__len) return MMIO_ERR_OUT_OF_RANGE;
   /* Relaxed is enough for taking a reference: the caller already holds
    * one, so the backing cannot go away under us (the same reasoning as
@@ -77,6 +97,7 @@ int mmio_try_split_off(mmio_region *r, size_t mid, mmio_region *lhs) {
   if (r->mmio__claim != NULL)
     atomic_fetch_add_explicit(&r->mmio__claim->refs, 1, memory_order_relaxed);
   *lhs = *r;
+  lhs->mmio__self = r->mmio__self != NULL ? lhs : NULL;
   mmio__region_set_window(lhs, r->mmio__addr, mid);
   mmio__region_set_window(r, r->mmio__addr + mid, r->mmio__len - mid);
   return 0;
@@ -84,7 +105,9 @@ int mmio_try_split_off(mmio_region *r, size_t mid, mmio_region *lhs) {
 
 void mmio_region_move(mmio_region *dst, mmio_region *src) {
   if (dst == NULL || src == NULL || dst == src) return;
+  mmio__region_check_self(src, "mmio_region_move");
   *dst = *src;
+  dst->mmio__self = src->mmio__self != NULL ? dst : NULL;
   *src = mmio__empty_region;
 }
 
@@ -102,6 +125,7 @@ int mmio_region_make_read_only(mmio_region *r) {
 void mmio_region_release(mmio_region *r) {
   struct mmio__claim *c;
   if (r == NULL) return;
+  mmio__region_check_self(r, "mmio_region_release");
   c = r->mmio__claim;
   *r = mmio__empty_region;
   if (c == NULL) return;

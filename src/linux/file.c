@@ -27,10 +27,8 @@ int mmio_file_map(mmio_region *out, const char *path, uint64_t offset, size_t si
       err = -errno;
     else if (!S_ISREG(st.st_mode))
       err = -EINVAL; /* devices have no size: give +LEN */
-    else if ((uint64_t)st.st_size <= offset)
-      err = MMIO_ERR_OUT_OF_RANGE;
     else
-      size = (size_t)((uint64_t)st.st_size - offset);
+      err = mmio__size_to_end((uint64_t)st.st_size, offset, &size);
   }
   if (err == 0) err = mmio_map(out, fd, offset, size, policy, flags);
   close(fd);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "core_internal.h"
 #include "mmio/device.h"
@@ -40,6 +41,38 @@ extern const struct mmio__env mmio__env_system;
 
 /* The system page size, read once. */
 size_t mmio__page_size(void);
+
+/*
+ * File offsets are 64-bit on every platform the library is built for:
+ * CMake sets _FILE_OFFSET_BITS=64, without which a 32-bit target (armhf,
+ * i386) would truncate the offsets of mmap, pread and pwrite and map the
+ * wrong memory. This stops a build that lost the definition.
+ */
+_Static_assert(sizeof(off_t) == 8, "mmio is built with _FILE_OFFSET_BITS=64");
+
+/*
+ * The "size 0: to the end" of every source: *size becomes total - offset.
+ * 0; MMIO_ERR_OUT_OF_RANGE when offset is not below total, or when the
+ * rest is longer than a region can be (on 32-bit targets a large BAR or
+ * file): never a silently shortened window.
+ */
+int mmio__size_to_end(uint64_t total, uint64_t offset, size_t *size);
+
+/* off as an off_t for mmap, pread, pwrite or ftruncate: 0, or
+ * MMIO_ERR_OUT_OF_RANGE when the platform's off_t cannot express it. */
+int mmio__file_offset(uint64_t off, off_t *out);
+
+/*
+ * Makes *out a region over [base, base + size) of the file fd, whose every
+ * access is one pread or pwrite of exactly the access width (VFIO regions
+ * that cannot be mmapped). Alignment is judged on file offsets modulo a
+ * page, as for a mapping of the same range. release(release_ctx), when
+ * release is not NULL, runs when the last region goes (not on failure).
+ * fd must stay open until then. Returns 0; MMIO_ERR_OUT_OF_RANGE when the
+ * range does not fit off_t or size is too large; -ENOMEM.
+ */
+int mmio__pio_region(mmio_region *out, int fd, uint64_t base, size_t size, int read_only,
+                     void (*release)(void *), void *release_ctx);
 
 /* ---- memory objects and mapping (object.c, map.c) ---- */
 

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -40,9 +41,23 @@ const char *mmio_cache_policy_name(enum mmio_cache_policy policy) {
   return names[policy];
 }
 
+/*
+ * The last region's release. munmap of a whole mapping that we made fails
+ * only when our record of it (address, length) is wrong: memory
+ * corruption, or someone else unmapped or remapped the range. Releasing
+ * cannot return an error, and carrying on would leak the mapping silently
+ * or act on a corrupt record, so this is treated like any other broken
+ * invariant of the library: one line on stderr, then abort().
+ */
 static void mmio__unmap(void *ctx) {
   struct mmio__mapping *m = ctx;
-  munmap(m->addr, m->len);
+  if (munmap(m->addr, m->len) != 0) {
+    int err = -errno;
+    fprintf(stderr, "mmio: munmap(%p, 0x%zx) of a released region failed: %s (%s)\n", m->addr,
+            m->len, mmio_strerror(err), mmio_err_name(err));
+    fflush(stderr);
+    abort();
+  }
   if (m->then != NULL) m->then(m->then_ctx);
 }
 
@@ -54,6 +69,7 @@ int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
   struct mmio__mapping *m;
   size_t page_off;
   uint64_t map_off;
+  off_t file_off;
   size_t map_len;
   void *addr;
   int prot;
@@ -69,7 +85,9 @@ int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
 
   page_off = (size_t)(offset % ps);
   map_off = offset - page_off;
-  if (map_off > (uint64_t)INT64_MAX) return MMIO_ERR_OUT_OF_RANGE;
+  /* An offset the platform's off_t cannot express is refused, never
+   * truncated into another part of the object. */
+  if (mmio__file_offset(map_off, &file_off) != 0) return MMIO_ERR_OUT_OF_RANGE;
   /* size <= PTRDIFF_MAX and page_off < ps, so this cannot overflow. */
   map_len = (size + page_off + ps - 1) / ps * ps;
 
@@ -79,7 +97,7 @@ int mmio__map_object(mmio_region *out, int fd, uint64_t offset, size_t size,
   claim->ctx = m;
 
   prot = PROT_READ | ((flags & MMIO_MAP_READ_ONLY) ? 0 : PROT_WRITE);
-  addr = mmap(NULL, map_len, prot, MAP_SHARED, fd, (off_t)map_off);
+  addr = mmap(NULL, map_len, prot, MAP_SHARED, fd, file_off);
   if (addr == MAP_FAILED) {
     int err = -errno;
     free(claim);
@@ -100,6 +118,11 @@ int mmio_map(mmio_region *out, int fd, uint64_t offset, size_t size, enum mmio_c
   int err;
   if (out == NULL) return -EINVAL;
   mmio__region_clear(out);
+  /* What needs no descriptor is judged before the descriptor is looked
+   * at, so that a bad argument is -EINVAL whatever fd is (the same checks
+   * run again in mmio__map_object, for the sources that call it). */
+  if (!mmio__map_args_ok(policy, flags, 0) || size == 0) return -EINVAL;
+  if (size > PTRDIFF_MAX || offset > UINT64_MAX - size) return MMIO_ERR_OUT_OF_RANGE;
   err = mmio__object_probe(fd, policy != MMIO_CACHE_DEFAULT, &obj);
   if (err != 0) return err;
   return mmio__map_object(out, fd, offset, size, policy, flags, &obj, NULL, NULL);

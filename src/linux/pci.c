@@ -74,8 +74,7 @@ int mmio__pci_map_at(const struct mmio__env *env, mmio_region *out, const char *
   if (info.flags & MMIO__IORESOURCE_IO) return MMIO_ERR_IO_BAR;
   if (!(info.flags & MMIO__IORESOURCE_MEM)) return -ENXIO;
   if (offset >= info.size) return MMIO_ERR_OUT_OF_RANGE;
-  if (size == 0)
-    size = info.size - offset > PTRDIFF_MAX ? PTRDIFF_MAX : (size_t)(info.size - offset);
+  if (size == 0 && (err = mmio__size_to_end(info.size, offset, &size)) != 0) return err;
   if (size > info.size - offset) return MMIO_ERR_OUT_OF_RANGE;
   err = mmio__pci_command(env, bdf, &cmd);
   if (err != 0) return err;

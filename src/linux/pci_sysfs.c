@@ -105,7 +105,11 @@ int mmio__pci_bar(const struct mmio__env *env, const char *bdf, unsigned bar,
 
 int mmio__pci_command_read(int fd, uint64_t base, uint16_t *cmd) {
   uint8_t b[2];
-  ssize_t n = pread(fd, b, 2, (off_t)(base + PCI_COMMAND));
+  off_t at;
+  ssize_t n;
+  if (base > UINT64_MAX - PCI_COMMAND || mmio__file_offset(base + PCI_COMMAND, &at) != 0)
+    return MMIO_ERR_OUT_OF_RANGE;
+  n = pread(fd, b, 2, at);
   /* A short read sets no errno: say so instead of reporting a stale one. */
   if (n != 2) return n < 0 ? -errno : -EIO;
   *cmd = (uint16_t)(b[0] | b[1] << 8);
@@ -121,6 +125,7 @@ int mmio__pci_command_update(int fd, uint64_t base, uint16_t set, uint16_t clear
   cmd = (uint16_t)((cmd & ~clear) | set);
   b[0] = (uint8_t)cmd;
   b[1] = (uint8_t)(cmd >> 8);
+  /* The read above proved the offset. */
   n = pwrite(fd, b, 2, (off_t)(base + PCI_COMMAND));
   if (n != 2) return n < 0 ? -errno : -EIO;
   return 0;
@@ -170,7 +175,10 @@ int mmio__pci_find(const struct mmio__env *env, uint16_t vendor, uint16_t device
       continue;
     if (n == cap) {
       size_t ncap = cap != 0 ? cap * 2 : 8;
-      void *grown = realloc(found, ncap * sizeof(*found));
+      /* A directory cannot hold that many devices, but a wrapped product
+       * would be a small buffer written past its end. */
+      void *grown =
+          ncap <= SIZE_MAX / sizeof(*found) ? realloc(found, ncap * sizeof(*found)) : NULL;
       if (grown == NULL) {
         err = -ENOMEM;
         break;

@@ -56,12 +56,7 @@ int mmio__shm_map(mmio_region *out, const char *name, size_t create_size, uint64
   if (created && ftruncate(fd, (off_t)create_size) != 0) err = -errno;
   if (err == 0 && fstat(fd, &st) != 0) err = -errno;
   if (err == 0 && (uint64_t)st.st_size < create_size) err = MMIO_ERR_OUT_OF_RANGE;
-  if (err == 0 && size == 0) {
-    if ((uint64_t)st.st_size <= offset)
-      err = MMIO_ERR_OUT_OF_RANGE;
-    else
-      size = (size_t)((uint64_t)st.st_size - offset);
-  }
+  if (err == 0 && size == 0) err = mmio__size_to_end((uint64_t)st.st_size, offset, &size);
   if (err == 0) err = mmio_map(out, fd, offset, size, policy, flags);
   /* A failed attempt leaves no object it created behind. */
   if (err != 0 && created) shm_unlink(path);

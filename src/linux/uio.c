@@ -68,7 +68,9 @@ static int mmio__uio_each_named(const struct mmio__env *env, const char *name,
     if (!mmio__uio_name_ok(e->d_name)) continue;
     if (count == cap) {
       size_t ncap = cap != 0 ? cap * 2 : 16;
-      unsigned *grown = realloc(nums, ncap * sizeof(*nums));
+      /* As in mmio__pci_find: never a wrapped size. */
+      unsigned *grown =
+          ncap <= SIZE_MAX / sizeof(*nums) ? realloc(nums, ncap * sizeof(*nums)) : NULL;
       if (grown == NULL) {
         err = -ENOMEM;
         break;
@@ -163,8 +165,11 @@ int mmio__uio_map_at(const struct mmio__env *env, mmio_region *out, const char *
   if (err != 0) return err;
   if (attr[0] == 0 || attr[1] >= ps) return -EINVAL;
   if (offset >= attr[0]) return MMIO_ERR_OUT_OF_RANGE;
-  if (size == 0) size = (size_t)(attr[0] - offset);
+  if (size == 0 && (err = mmio__size_to_end(attr[0], offset, &size)) != 0) return err;
   if (size > attr[0] - offset) return MMIO_ERR_OUT_OF_RANGE;
+  /* The mmap offset below adds the map's page and sub-page offset: the
+   * sum must not wrap (sysfs says how large the map is). */
+  if (offset > UINT64_MAX - (uint64_t)map * ps - attr[1]) return MMIO_ERR_OUT_OF_RANGE;
   obj.policy = mmio__uio_map_policy(attr[2]);
 
   err = mmio__path(path, sizeof(path), "%s/%s", env->dev, uio);

@@ -143,65 +143,17 @@ int mmio__vfio_can_mmap(const struct vfio_region_info *ri, uint64_t off, size_t 
   return hi <= ri->size;
 }
 
-/* pread/pwrite regions: backend offsets are offsets in the VFIO region. */
-struct mmio__vfio_rw {
-  mmio_vfio *v;
-  uint64_t base; /* the VFIO region's offset in the device file */
-};
-
-/* One access, one pread or pwrite of exactly the width (little-endian,
- * like the host: VFIO passes the bytes through). */
-static int mmio__vfio_rw(void *ctx, size_t off, unsigned width, int store, uint64_t *value) {
-  struct mmio__vfio_rw *c = ctx;
-  uint8_t buf[8];
-  ssize_t n;
-  unsigned i;
-  if (store)
-    for (i = 0; i < width; i++)
-      buf[i] = (uint8_t)(*value >> (8 * i));
-  n = store ? pwrite(c->v->device, buf, width, (off_t)(c->base + off))
-            : pread(c->v->device, buf, width, (off_t)(c->base + off));
-  if (n != (ssize_t)width) return n < 0 ? -errno : -EIO;
-  if (!store) {
-    *value = 0;
-    for (i = 0; i < width; i++)
-      *value |= (uint64_t)buf[i] << (8 * i);
-  }
-  return 0;
-}
-
-static void mmio__vfio_rw_release(void *ctx) {
-  struct mmio__vfio_rw *c = ctx;
-  mmio__vfio_unref(c->v);
-  free(c);
-}
-
-MMIO_DEFINE_OPS(mmio__vfio_rw_ops, mmio__vfio_rw, mmio__vfio_rw_release);
-
+/* A BAR that cannot be mmapped: pread/pwrite at the BAR's file offsets,
+ * holding a reference to the device. */
 static int mmio__vfio_rw_region(mmio_vfio *v, mmio_region *out, const struct vfio_region_info *ri,
                                 uint64_t off, size_t size, unsigned flags) {
-  struct mmio__vfio_rw *c;
-  mmio_region before = {0};
+  const int ro = (flags & MMIO_MAP_READ_ONLY) || !(ri->flags & VFIO_REGION_INFO_FLAG_WRITE);
   int err;
   if (!(ri->flags & VFIO_REGION_INFO_FLAG_READ)) return -EACCES;
-  c = malloc(sizeof(*c));
-  if (c == NULL) return -ENOMEM;
-  c->v = v;
-  c->base = ri->offset;
   mmio__ref_get(&v->refs);
-  /* The backend covers [0, off + size) of the BAR and the region keeps
-   * [off, off + size), so alignment is judged on BAR offsets. */
-  err = mmio_region_from_ops(out, &mmio__vfio_rw_ops, c, (size_t)(off + size));
-  if (err != 0) {
-    mmio__vfio_unref(v);
-    free(c);
-    return err;
-  }
-  mmio_try_split_off(out, (size_t)off, &before);
-  mmio_region_release(&before);
-  if ((flags & MMIO_MAP_READ_ONLY) || !(ri->flags & VFIO_REGION_INFO_FLAG_WRITE))
-    mmio_region_make_read_only(out);
-  return 0;
+  err = mmio__pio_region(out, v->device, ri->offset + off, size, ro, mmio__vfio_unref, v);
+  if (err != 0) mmio__ref_put(&v->refs);
+  return err;
 }
 
 int mmio_vfio_map(mmio_region *out, mmio_vfio *v, unsigned bar, uint64_t offset, size_t size,
@@ -216,9 +168,8 @@ int mmio_vfio_map(mmio_region *out, mmio_vfio *v, unsigned bar, uint64_t offset,
   err = mmio__vfio_region_info(v, VFIO_PCI_BAR0_REGION_INDEX + bar, &ri);
   if (err == 0 && ri->size == 0) err = -ENXIO;
   if (err == 0 && offset >= ri->size) err = MMIO_ERR_OUT_OF_RANGE;
-  if (err == 0 && size == 0) size = (size_t)(ri->size - offset);
-  if (err == 0 && (size > ri->size - offset || size > PTRDIFF_MAX - offset))
-    err = MMIO_ERR_OUT_OF_RANGE;
+  if (err == 0 && size == 0) err = mmio__size_to_end(ri->size, offset, &size);
+  if (err == 0 && (size > ri->size - offset || size > PTRDIFF_MAX)) err = MMIO_ERR_OUT_OF_RANGE;
   if (err == 0) {
     if (!(flags & MMIO_VFIO_NO_MMAP) && mmio__vfio_can_mmap(ri, offset, size)) {
       mmio__ref_get(&v->refs);

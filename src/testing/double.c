@@ -3,6 +3,7 @@
  * failure handler.
  */
 #include <errno.h>
+#include <stdint.h>
 
 #include "testing_internal.h"
 
@@ -10,6 +11,7 @@ void mmio__double_init(struct mmio__double *d, size_t len, const struct mmio_ops
                        void (*free_fn)(struct mmio__double *d)) {
   atomic_init(&d->refs, 1);
   d->len = len;
+  d->skew = 0;
   d->ops = ops;
   d->fail = NULL;
   d->fail_arg = NULL;
@@ -24,8 +26,17 @@ int mmio__double_region(mmio_region *out, struct mmio__double *d) {
   if (d == NULL) return -EINVAL;
   /* Relaxed: the caller holds a reference, so the double cannot go. */
   atomic_fetch_add_explicit(&d->refs, 1, memory_order_relaxed);
-  err = mmio_region_from_ops(out, d->ops, d, d->len);
-  if (err != 0) atomic_fetch_sub_explicit(&d->refs, 1, memory_order_relaxed);
+  /* The region covers [skew, skew + len) of the backend: made over
+   * [0, skew + len), with the head split off and dropped. */
+  err = d->len > PTRDIFF_MAX - d->skew ? MMIO_ERR_OUT_OF_RANGE
+                                       : mmio_region_from_ops(out, d->ops, d, d->skew + d->len);
+  if (err != 0) {
+    atomic_fetch_sub_explicit(&d->refs, 1, memory_order_relaxed);
+  } else if (d->skew != 0) {
+    mmio_region head = empty;
+    mmio_try_split_off(out, d->skew, &head);
+    mmio_region_release(&head);
+  }
   return err;
 }
 

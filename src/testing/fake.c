@@ -103,82 +103,121 @@ static const char *mmio__widths_text(unsigned set, char *buf, size_t cap) {
 
 static const char *mmio__op_name(int store) { return store ? "store" : "load"; }
 
-/* One register's share of an access: bytes [pos, seg_end) of the device. */
-static int mmio__fake_reg_access(mmio_fake *f, struct mmio__fake_reg *rg, size_t off, size_t width,
-                                 size_t pos, size_t seg_end, int store, uint64_t *val) {
-  const struct mmio_fake_reg *d = &rg->def;
-  const unsigned reg_shift = (unsigned)(pos - d->offset) * 8;
-  const unsigned acc_shift = (unsigned)(pos - off) * 8;
-  const uint64_t bytes = mmio__byte_mask(seg_end - pos) << reg_shift;
-  uint8_t *p = f->mem + d->offset;
-  uint64_t cur = mmio__get_le(p, d->width);
-  int err = 0;
+/*
+ * The segment of an access that starts at pos: the register covering pos
+ * (NULL for bytes no register covers), and in *seg_end where the segment
+ * ends (the register's end, the next register's start, or end).
+ */
+static struct mmio__fake_reg *mmio__fake_segment(mmio_fake *f, size_t pos, size_t end,
+                                                 size_t *seg_end) {
+  size_t i = mmio__fake_upper(f, pos);
+  if (i > 0 && f->regs[i - 1].def.offset + f->regs[i - 1].def.width > pos) {
+    struct mmio__fake_reg *rg = &f->regs[i - 1];
+    *seg_end = rg->def.offset + rg->def.width < end ? rg->def.offset + rg->def.width : end;
+    return rg;
+  }
+  *seg_end = i < f->nregs && f->regs[i].def.offset < end ? f->regs[i].def.offset : end;
+  return NULL;
+}
 
-  if (!(rg->accepts & mmio__width_bit(width))) {
-    char acc[32];
-    return mmio__report(f->base.fail, f->base.fail_arg,
-                        "fake: %s %s at 0x%zx touches register %s%s0x%zx, %s), which accepts "
-                        "only %s accesses",
-                        mmio__width_name((unsigned)width), mmio__op_name(store), off,
-                        d->name != NULL ? d->name : "", d->name != NULL ? " (at " : "(at ",
-                        d->offset, mmio__width_name(d->width),
-                        mmio__widths_text(rg->accepts, acc, sizeof(acc)));
+/*
+ * Whether every segment of the access may be made: each register it
+ * touches accepts the width, and a strict fake has no uncovered byte in
+ * it. Runs before anything is applied, so that a rejected access changes
+ * no byte, count, hook or clear-on-read bit. Returns 0 or the report.
+ */
+static int mmio__fake_validate(mmio_fake *f, size_t off, unsigned width, int store) {
+  const size_t end = off + width;
+  size_t pos, seg_end;
+  for (pos = off; pos < end; pos = seg_end) {
+    const struct mmio__fake_reg *rg = mmio__fake_segment(f, pos, end, &seg_end);
+    if (rg != NULL && !(rg->accepts & mmio__width_bit(width))) {
+      const struct mmio_fake_reg *d = &rg->def;
+      char acc[32];
+      return mmio__report(f->base.fail, f->base.fail_arg,
+                          "fake: %s %s at 0x%zx touches register %s%s0x%zx, %s), which accepts "
+                          "only %s accesses",
+                          mmio__width_name(width), mmio__op_name(store), off,
+                          d->name != NULL ? d->name : "", d->name != NULL ? " (at " : "(at ",
+                          d->offset, mmio__width_name(d->width),
+                          mmio__widths_text(rg->accepts, acc, sizeof(acc)));
+    }
+    if (rg == NULL && (f->flags & MMIO_FAKE_STRICT))
+      return mmio__report(f->base.fail, f->base.fail_arg,
+                          "fake: %s %s at 0x%zx touches 0x%zx, which no "
+                          "register covers (strict fake)",
+                          mmio__width_name(width), mmio__op_name(store), off, pos);
   }
-  if (!store) {
-    uint64_t v = cur;
-    rg->reads++;
-    if (d->on_read != NULL) err = d->on_read(f, d->offset, &v, d->arg);
-    if (err != 0) return err;
-    *val |= ((v & bytes) >> reg_shift) << acc_shift;
-    if (d->rc & bytes) mmio__put_le(p, d->width, mmio__get_le(p, d->width) & ~(d->rc & bytes));
-  } else {
-    uint64_t wr = ((*val >> acc_shift) << reg_shift) & bytes;
-    uint64_t plain = bytes & ~(d->ro | d->w1c | d->w1s);
-    uint64_t nv = (cur & ~plain) | (wr & plain);
-    nv &= ~(wr & d->w1c);
-    nv |= wr & d->w1s;
-    rg->writes++;
-    mmio__put_le(p, d->width, nv);
-    if (d->on_write != NULL) err = d->on_write(f, d->offset, cur, wr, d->arg);
-  }
+  return 0;
+}
+
+/* The bits of a register that bytes [pos, seg_end) cover, in its positions. */
+static uint64_t mmio__fake_bytes(const struct mmio_fake_reg *d, size_t pos, size_t seg_end) {
+  return mmio__byte_mask(seg_end - pos) << ((pos - d->offset) * 8);
+}
+
+/* A register's share of a store: the bit rules, the count, the hook. */
+static int mmio__fake_reg_store(mmio_fake *f, struct mmio__fake_reg *rg, size_t off, size_t pos,
+                                size_t seg_end, uint64_t val) {
+  const struct mmio_fake_reg *d = &rg->def;
+  const uint64_t bytes = mmio__fake_bytes(d, pos, seg_end);
+  uint8_t *p = f->mem + d->offset;
+  const uint64_t cur = mmio__get_le(p, d->width);
+  const uint64_t wr = ((val >> ((pos - off) * 8)) << ((pos - d->offset) * 8)) & bytes;
+  const uint64_t plain = bytes & ~(d->ro | d->w1c | d->w1s);
+  uint64_t nv = (cur & ~plain) | (wr & plain);
+  nv &= ~(wr & d->w1c);
+  nv |= wr & d->w1s;
+  rg->writes++;
+  mmio__put_le(p, d->width, nv);
+  return d->on_write != NULL ? d->on_write(f, d->offset, cur, wr, d->arg) : 0;
+}
+
+/* A register's share of a load, into *loaded: the count and the hook (the
+ * clear-on-read bits are cleared once the whole load has succeeded). */
+static int mmio__fake_reg_load(mmio_fake *f, struct mmio__fake_reg *rg, size_t off, size_t pos,
+                               size_t seg_end, uint64_t *loaded) {
+  const struct mmio_fake_reg *d = &rg->def;
+  uint64_t v = mmio__get_le(f->mem + d->offset, d->width);
+  int err = 0;
+  rg->reads++;
+  if (d->on_read != NULL) err = d->on_read(f, d->offset, &v, d->arg);
+  if (err == 0)
+    *loaded |= ((v & mmio__fake_bytes(d, pos, seg_end)) >> ((pos - d->offset) * 8))
+               << ((pos - off) * 8);
   return err;
 }
 
 /*
  * A device access of width bytes at off (checked by the region already):
  * split at register boundaries, each part following its register's rules,
- * and the bytes between registers acting as memory (or failing when strict).
+ * and the bytes between registers acting as memory. Every part is
+ * validated before any is applied; a load clears its clear-on-read bits
+ * only when every part of it succeeded.
  */
 static int mmio__fake_access(void *ctx, size_t off, unsigned width, int store, uint64_t *val) {
   mmio_fake *f = ctx;
-  size_t pos = off;
   const size_t end = off + width;
-  int err = 0;
+  size_t pos, seg_end;
   uint64_t loaded = 0;
+  int err;
   mmio__fake_lock(f);
-  while (err == 0 && pos < end) {
-    size_t i = mmio__fake_upper(f, pos);
-    struct mmio__fake_reg *rg = NULL;
-    size_t seg_end;
-    if (i > 0 && f->regs[i - 1].def.offset + f->regs[i - 1].def.width > pos) rg = &f->regs[i - 1];
-    if (rg != NULL) {
-      seg_end = rg->def.offset + rg->def.width;
-      if (seg_end > end) seg_end = end;
-      err = mmio__fake_reg_access(f, rg, off, width, pos, seg_end, store, store ? val : &loaded);
-    } else {
-      seg_end = i < f->nregs && f->regs[i].def.offset < end ? f->regs[i].def.offset : end;
-      if (f->flags & MMIO_FAKE_STRICT) {
-        err = mmio__report(f->base.fail, f->base.fail_arg,
-                           "fake: %s %s at 0x%zx touches 0x%zx, which no "
-                           "register covers (strict fake)",
-                           mmio__width_name((unsigned)width), mmio__op_name(store), off, pos);
-      } else if (store) {
-        mmio__put_le(f->mem + pos, seg_end - pos, *val >> ((pos - off) * 8));
-      } else {
-        loaded |= mmio__get_le(f->mem + pos, seg_end - pos) << ((pos - off) * 8);
-      }
-    }
-    pos = seg_end;
+  err = mmio__fake_validate(f, off, width, store);
+  for (pos = off; err == 0 && pos < end; pos = seg_end) {
+    struct mmio__fake_reg *rg = mmio__fake_segment(f, pos, end, &seg_end);
+    if (rg != NULL)
+      err = store ? mmio__fake_reg_store(f, rg, off, pos, seg_end, *val)
+                  : mmio__fake_reg_load(f, rg, off, pos, seg_end, &loaded);
+    else if (store)
+      mmio__put_le(f->mem + pos, seg_end - pos, *val >> ((pos - off) * 8));
+    else
+      loaded |= mmio__get_le(f->mem + pos, seg_end - pos) << ((pos - off) * 8);
+  }
+  for (pos = off; err == 0 && !store && pos < end; pos = seg_end) {
+    const struct mmio__fake_reg *rg = mmio__fake_segment(f, pos, end, &seg_end);
+    const uint64_t rc = rg != NULL ? rg->def.rc & mmio__fake_bytes(&rg->def, pos, seg_end) : 0;
+    uint8_t *p = rg != NULL ? f->mem + rg->def.offset : NULL;
+    if (rc != 0) mmio__put_le(p, rg->def.width, mmio__get_le(p, rg->def.width) & ~rc);
   }
   mmio__fake_unlock(f);
   if (err == 0 && !store) *val = loaded;
@@ -244,6 +283,8 @@ int mmio_fake_add_regs(mmio_fake *f, const struct mmio_fake_reg *regs, size_t co
     if (d->offset >= f->base.len || f->base.len - d->offset < d->width)
       return MMIO_ERR_OUT_OF_RANGE;
   }
+  /* count comes from the caller: the sum and the product must not wrap. */
+  if (count > SIZE_MAX / sizeof(*all) - f->nregs) return -ENOMEM;
   n = f->nregs + count;
   all = malloc((n != 0 ? n : 1) * sizeof(*all));
   if (all == NULL) return -ENOMEM;

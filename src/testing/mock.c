@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,8 @@ static int mmio__mock_append(struct mmio_mock *m, const struct mmio__expect *e, 
   if (m == NULL || m->sealed) return -EINVAL;
   for (i = 0; i < n; i++)
     if ((err = mmio__mock_check(m, &e[i])) != 0) return err;
+  /* The sum, the doubling and the product below must not wrap. */
+  if (n > SIZE_MAX / 2 / sizeof(*m->exp) - m->nexp) return -ENOMEM;
   if (m->nexp + n > m->cap) {
     size_t cap = m->cap != 0 ? m->cap : 16;
     struct mmio__expect *grown;
@@ -179,24 +182,29 @@ int mmio_mock_expect_no_more(mmio_mock *m) {
 
 int mmio_mock_expect_trace(mmio_mock *m, FILE *trace) {
   struct mmio__expect *list = NULL;
-  size_t n = 0, cap = 0;
+  size_t n = 0, cap = 0, linecap = 0;
   unsigned long lineno = 0;
-  char line[512];
+  char *line = NULL;
+  ssize_t len;
   int err = 0;
   if (m == NULL || trace == NULL) return -EINVAL;
-  while (err == 0 && fgets(line, sizeof(line), trace) != NULL) {
+  /* getline, not a fixed buffer: a long line is one line, so it is
+   * skipped or reported whole and the line numbers stay right. */
+  while (err == 0 && (len = getline(&line, &linecap, trace)) >= 0) {
     struct mmio_trace_record rec;
+    const int shown = (int)strcspn(line, "\r\n");
     lineno++;
-    if (line[0] == '\n' || line[0] == '#' || line[0] == '\0') continue;
-    if (mmio_trace_parse(&rec, line) != 0) {
-      mmio__report(m->base.fail, m->base.fail_arg, "mock: trace line %lu does not parse: %.*s",
-                   lineno, (int)strcspn(line, "\n"), line);
+    if (shown == 0 || line[0] == '#') continue;
+    if ((size_t)len != strlen(line) || mmio_trace_parse(&rec, line) != 0) {
+      mmio__report(m->base.fail, m->base.fail_arg, "mock: trace line %lu does not parse: %.*s%s",
+                   lineno, shown < 200 ? shown : 200, line, shown < 200 ? "" : " ...");
       err = -EINVAL;
       break;
     }
     if (n == cap) {
       size_t ncap = cap != 0 ? cap * 2 : 64;
-      struct mmio__expect *grown = realloc(list, ncap * sizeof(*grown));
+      struct mmio__expect *grown =
+          cap <= SIZE_MAX / 2 / sizeof(*list) ? realloc(list, ncap * sizeof(*grown)) : NULL;
       if (grown == NULL) {
         err = -ENOMEM;
         break;
@@ -208,7 +216,9 @@ int mmio_mock_expect_trace(mmio_mock *m, FILE *trace) {
     list[n].err = rec.err;
     n++;
   }
+  if (err == 0 && ferror(trace)) err = -EIO;
   if (err == 0) err = mmio__mock_append(m, list, n);
+  free(line);
   free(list);
   return err;
 }

@@ -43,6 +43,9 @@ const char *mmio__width_name(unsigned width);
 struct mmio__double {
   atomic_size_t refs; /* the creator's and one per region */
   size_t len;
+  /* The backend offset of the double's byte 0 (0 but for the checker,
+   * whose regions carry the inner region's address alignment). */
+  size_t skew;
   const struct mmio_ops *ops;
   mmio_fail_fn fail;
   void *fail_arg;

@@ -3,6 +3,7 @@
  * recorded.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,8 +11,18 @@
 #include "mmio/clock.h"
 #include "mmio/trace.h"
 
+/*
+ * A wrapper region judges alignment on its own backend offsets, so the
+ * tracing region's offsets start at the inner region's address modulo
+ * this span (and byte 0 of the trace is backend offset skew): accesses
+ * and mmio_align_offset then agree with the inner region for every
+ * alignment up to a page.
+ */
+#define MMIO__TRACE_ALIGN_SPAN 4096u
+
 struct mmio__trace {
   mmio_region inner;
+  size_t skew; /* backend offset of the traced region's byte 0 */
   mmio_trace_fn fn;
   void *arg;
   FILE *file;
@@ -37,8 +48,10 @@ static void mmio__trace_emit(struct mmio__trace *t, int store, unsigned width, s
   }
 }
 
-static int mmio__trace_access(void *ctx, size_t off, unsigned width, int store, uint64_t *value) {
+static int mmio__trace_access(void *ctx, size_t backend_off, unsigned width, int store,
+                              uint64_t *value) {
   struct mmio__trace *t = ctx;
+  const size_t off = backend_off - t->skew;
   uint64_t v = store ? *value : 0;
   int err = store ? mmio_try_store_width(&t->inner, off, width, v)
                   : mmio_try_load_width(&t->inner, off, width, &v);
@@ -73,10 +86,19 @@ static int mmio__trace_new(mmio_region *out, mmio_region *inner, mmio_trace_fn f
     t->flags = flags;
     t->start_ns = mmio_clock_ns();
     atomic_init(&t->seq, 0);
-    err = mmio_region_from_ops(out, &mmio__trace_ops, t, mmio_len(&t->inner));
+    t->skew = (MMIO__TRACE_ALIGN_SPAN - mmio_align_offset(&t->inner, MMIO__TRACE_ALIGN_SPAN)) &
+              (MMIO__TRACE_ALIGN_SPAN - 1);
+    err = mmio_len(&t->inner) > PTRDIFF_MAX - t->skew
+              ? MMIO_ERR_OUT_OF_RANGE
+              : mmio_region_from_ops(out, &mmio__trace_ops, t, t->skew + mmio_len(&t->inner));
     if (err != 0) {
       mmio_region_release(&t->inner);
       free(t);
+    } else {
+      /* Drop the skew bytes in front: they are no part of the inner region. */
+      mmio_region head = {0};
+      mmio_try_split_off(out, t->skew, &head);
+      mmio_region_release(&head);
     }
   }
   if (err != 0 && inner != NULL) mmio_region_release(inner);

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core_internal.h"
@@ -23,59 +22,99 @@ int mmio_trace_format(char *buf, size_t cap, const struct mmio_trace_record *rec
   return (n < 0 || (size_t)n >= cap) ? -ENOSPC : n;
 }
 
-/* Parses an unsigned number in the given base that fills the whole token. */
-static int mmio__parse_u64(const char *tok, int base, uint64_t *out) {
-  char *end;
-  if (*tok == '\0' || *tok == '-' || *tok == '+' || *tok == ' ') return -EINVAL;
-  errno = 0;
-  *out = strtoull(tok, &end, base);
-  return (errno != 0 || *end != '\0') ? -EINVAL : 0;
+/* A cursor over the line being parsed: [p, end). */
+struct mmio__cursor {
+  const char *p, *end;
+};
+
+/* Takes the literal word w. */
+static int mmio__take(struct mmio__cursor *c, const char *w) {
+  size_t n = strlen(w);
+  if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0) return 0;
+  c->p += n;
+  return 1;
+}
+
+/* DEC = "0" | [1-9][0-9]*, within 64 bits. */
+static int mmio__take_dec(struct mmio__cursor *c, uint64_t *out) {
+  const char *s = c->p;
+  uint64_t v = 0;
+  while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+    unsigned d = (unsigned)(*c->p - '0');
+    if (v > (UINT64_MAX - d) / 10) return 0;
+    v = v * 10 + d;
+    c->p++;
+  }
+  if (c->p == s || (*s == '0' && c->p - s > 1)) return 0;
+  *out = v;
+  return 1;
+}
+
+/* "0x" followed by 1 to max_digits lower-case hex digits. */
+static int mmio__take_hex(struct mmio__cursor *c, int max_digits, uint64_t *out) {
+  const char *s;
+  uint64_t v = 0;
+  if (!mmio__take(c, "0x")) return 0;
+  s = c->p;
+  while (c->p < c->end && c->p - s < max_digits) {
+    char ch = *c->p;
+    unsigned d;
+    if (ch >= '0' && ch <= '9')
+      d = (unsigned)(ch - '0');
+    else if (ch >= 'a' && ch <= 'f')
+      d = (unsigned)(ch - 'a' + 10);
+    else
+      break;
+    v = v << 4 | d;
+    c->p++;
+  }
+  if (c->p == s) return 0;
+  *out = v;
+  return 1;
 }
 
 int mmio_trace_parse(struct mmio_trace_record *rec, const char *line) {
-  char buf[256];
-  char *tok[8];
-  char *save = NULL, *p;
-  size_t len = strlen(line);
-  int n = 0, i;
-  uint64_t v;
+  static const unsigned bits[] = {8, 16, 32, 64};
+  struct mmio__cursor c;
   struct mmio_trace_record r;
+  uint64_t v;
+  size_t i;
+  if (rec == NULL || line == NULL) return -EINVAL;
   memset(&r, 0, sizeof(r));
-  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-    len--;
-  if (len >= sizeof(buf)) return -EINVAL;
-  memcpy(buf, line, len);
-  buf[len] = '\0';
-  for (p = strtok_r(buf, " ", &save); p != NULL && n < 8; p = strtok_r(NULL, " ", &save))
-    tok[n++] = p;
-  if (n < 4 || p != NULL) return -EINVAL;
-  if (mmio__parse_u64(tok[0], 10, &r.seq) != 0) return -EINVAL;
-  if (strncmp(tok[1], "load", 4) == 0) {
+  c.p = line;
+  c.end = line + strlen(line);
+  /* One line ending: "\n" or "\r\n". */
+  if (c.end > c.p && c.end[-1] == '\n') c.end--;
+  if (c.end > c.p && c.end[-1] == '\r') c.end--;
+
+  if (!mmio__take_dec(&c, &r.seq) || r.seq == 0 || !mmio__take(&c, " ")) return -EINVAL;
+  if (mmio__take(&c, "load"))
     r.store = 0;
-    p = tok[1] + 4;
-  } else if (strncmp(tok[1], "store", 5) == 0) {
+  else if (mmio__take(&c, "store"))
     r.store = 1;
-    p = tok[1] + 5;
-  } else {
+  else
     return -EINVAL;
+  for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+    char w[4];
+    snprintf(w, sizeof(w), "%u ", bits[i]);
+    if (mmio__take(&c, w)) r.width = bits[i] / 8;
   }
-  if (mmio__parse_u64(p, 10, &v) != 0 || (v != 8 && v != 16 && v != 32 && v != 64)) return -EINVAL;
-  r.width = (unsigned)v / 8;
-  if (strncmp(tok[2], "0x", 2) != 0 || mmio__parse_u64(tok[2] + 2, 16, &v) != 0 || v > SIZE_MAX)
-    return -EINVAL;
+  if (r.width == 0) return -EINVAL;
+  if (!mmio__take_hex(&c, 16, &v) || v > SIZE_MAX || !mmio__take(&c, " ")) return -EINVAL;
   r.offset = (size_t)v;
-  if (strncmp(tok[3], "0x", 2) != 0 || mmio__parse_u64(tok[3] + 2, 16, &r.value) != 0 ||
-      (r.width < 8 && (r.value >> (8 * r.width)) != 0))
-    return -EINVAL;
-  for (i = 4; i < n; i++) {
-    if (strncmp(tok[i], "t=", 2) == 0) {
-      if (mmio__parse_u64(tok[i] + 2, 10, &r.time_ns) != 0) return -EINVAL;
-    } else if (strncmp(tok[i], "err=", 4) == 0) {
-      if (mmio__err_from_name(tok[i] + 4, &r.err) != 0 || r.err == 0) return -EINVAL;
-    } else {
-      return -EINVAL;
-    }
+  if (!mmio__take_hex(&c, 2 * (int)r.width, &r.value)) return -EINVAL;
+  if (mmio__take(&c, " t=") && !mmio__take_dec(&c, &r.time_ns)) return -EINVAL;
+  if (mmio__take(&c, " err=")) {
+    char name[40];
+    size_t n = (size_t)(c.end - c.p);
+    if (n == 0 || n >= sizeof(name) || memchr(c.p, ' ', n) != NULL) return -EINVAL;
+    memcpy(name, c.p, n);
+    name[n] = '\0';
+    if (mmio__err_from_name(name, &r.err) != 0 || r.err == 0) return -EINVAL;
+    c.p = c.end;
   }
+  /* Nothing else: no repeated or unknown field, no trailing blank. */
+  if (c.p != c.end) return -EINVAL;
   *rec = r;
   return 0;
 }

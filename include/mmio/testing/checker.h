@@ -11,11 +11,16 @@
  * store exclusively, a load shared), holds them for a random, roughly
  * exponentially distributed time to widen the window in which a racing
  * access would meet them, performs the access on the inner region, and
- * gives the bytes back. A store that finds a byte taken, a load that finds
- * a byte being stored, or an access not aligned on the inner region's
- * real address, is a violation: the failure handler (mmio/testing/report.h) gets a
- * message naming both accesses (width, op, offset, thread), and the access
- * returns MMIO_ERR_REJECTED without touching the inner region.
+ * gives the bytes back. A store that finds a byte taken, or a load that
+ * finds a byte being stored, is a violation: the failure handler
+ * (mmio/testing/report.h) gets a message naming both accesses (width, op,
+ * offset, thread), and the access returns MMIO_ERR_REJECTED without
+ * touching the inner region.
+ *
+ * Alignment is judged as on the inner region: the checker's regions carry
+ * the inner region's address alignment (up to a page), so an access that
+ * the inner region would refuse as MMIO_ERR_UNALIGNED is refused the same
+ * way, and mmio_align_offset() gives the same answers.
  *
  * The checker adds about 12 bytes of state per byte of the region.
  */
@@ -42,7 +47,8 @@ typedef struct mmio_checker mmio_checker;
  * mean_hold_ns: the mean time an access holds its bytes; 0 picks 2000.
  * seed: the random sequence of hold times (0 picks one from the clock).
  * Returns 0 and sets *out, owned by the caller (mmio_checker_destroy);
- * -EINVAL (also for an empty inner region); -ENOMEM.
+ * -EINVAL (also for an empty inner region); -ENOMEM (also for a region
+ * whose per-byte state would not fit the address space).
  */
 MMIO_API int mmio_checker_create(mmio_checker **out, mmio_region *inner, unsigned mean_hold_ns,
                                  uint64_t seed);

@@ -24,6 +24,13 @@
  * that no register covers behave as plain memory, or, with MMIO_FAKE_STRICT,
  * fail the test when touched.
  *
+ * An access may span several registers and gaps; it is checked whole
+ * before any part of it is applied, so an access the fake rejects (a width
+ * a register does not accept, an uncovered byte of a strict fake) changes
+ * nothing: no byte, count, hook call or clear-on-read bit. A hook that
+ * fails stops the access where it is (earlier parts of a store stay
+ * written), and a load that fails clears no clear-on-read bit.
+ *
  * Threads: a fake serves one thread at a time unless it was created with
  * MMIO_FAKE_THREADSAFE, which serialises every access, peek and poke on a
  * recursive mutex (callbacks run under it and may peek and poke).

@@ -80,8 +80,9 @@ MMIO_API int mmio_mock_expect_no_more(mmio_mock *m);
  * (loads return the recorded value, stores must write it, accesses recorded
  * as failed fail with the recorded error). Blank lines and lines starting
  * with '#' are skipped. The whole trace is parsed before anything is added.
- * Returns 0; -EINVAL on a line that does not parse (reported to the
- * failure handler with its line number); the errors of the expect calls.
+ * Lines may be of any length. Returns 0; -EINVAL on a line that does not
+ * parse (reported to the failure handler with its line number); -EIO when
+ * the trace cannot be read; the errors of the expect calls.
  */
 MMIO_API int mmio_mock_expect_trace(mmio_mock *m, FILE *trace);
 
