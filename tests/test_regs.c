@@ -311,6 +311,46 @@ static void fields_are_found_by_name(void **state) {
   assert_int_equal(mmio_field_index(NULL, "MODE", &i), -EINVAL);
 }
 
+/* The total of reads and writes the fake saw at every register. */
+static unsigned long accesses(mmio_fake *fake) {
+  static const size_t offs[] = {0x00, 0x10, 0x14, 0x18, 0x1c, 0x20, 0x22, 0x28, 0x30};
+  unsigned long n = 0;
+  size_t i;
+  for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+    n += mmio_fake_reads(fake, offs[i]) + mmio_fake_writes(fake, offs[i]);
+  return n;
+}
+
+static void check_only_gives_the_answer_without_an_access(void **state) {
+  struct fixture *fx = *state;
+  const unsigned C = MMIO_REGS_CHECK_ONLY;
+  mmio_region head = {0};
+  uint64_t v = 77;
+  /* Good calls say 0, and *out is untouched. */
+  assert_int_equal(mmio_reg_read(&fx->r, &CR, C, &v), 0);
+  assert_int_equal(v, 77);
+  assert_int_equal(mmio_field_write(&fx->r, &CR, CR_MODE, C, 2), 0);
+  assert_int_equal(mmio_reg_write(&fx->r, &CMD, C, 5), 0);
+  /* Each refusal the real call would give. */
+  assert_int_equal(mmio_reg_read(&fx->r, &CMD, C, &v), MMIO_ERR_WRITE_ONLY);
+  assert_int_equal(mmio_reg_read(&fx->r, &SR, C, &v), MMIO_ERR_READ_EFFECT);
+  assert_int_equal(mmio_reg_read(&fx->r, &SR, C | MMIO_REGS_READ_EFFECTS, &v), 0);
+  assert_int_equal(mmio_field_write(&fx->r, &CR, CR_BUSY, C, 1), MMIO_ERR_READ_ONLY);
+  assert_int_equal(mmio_field_write(&fx->r, &CR, CR_MODE, C, 4), -ERANGE);
+  assert_int_equal(mmio_field_write(&fx->r, &CMD, CMD_OP, C, 1), MMIO_ERR_WRITE_ONLY);
+  assert_int_equal(mmio_reg_write(&fx->r, &ID, C, 1), MMIO_ERR_READ_ONLY);
+  /* And the region's: range, then the write right. */
+  assert_int_equal(mmio_try_split_off(&fx->r, 0x14, &head), 0);
+  assert_int_equal(mmio_reg_read(&head, &SR, C | MMIO_REGS_READ_EFFECTS, &v),
+                   MMIO_ERR_OUT_OF_RANGE);
+  assert_int_equal(mmio_region_make_read_only(&head), 0);
+  assert_int_equal(mmio_field_write(&head, &CR, CR_MODE, C, 1), MMIO_ERR_READ_ONLY);
+  assert_int_equal(mmio_reg_write(&head, &CR, C, 1), MMIO_ERR_READ_ONLY);
+  assert_int_equal(mmio_reg_read(&head, &CR, C, &v), 0);
+  mmio_region_release(&head);
+  assert_int_equal(accesses(fx->fake), 0);
+}
+
 static void access_names_are_distinct_and_bounded(void **state) {
   int a, b;
   (void)state;
@@ -358,6 +398,8 @@ int main(void) {
       cmocka_unit_test(decode_prints_fields_like_hwreg),
       cmocka_unit_test(fields_are_found_by_name),
       cmocka_unit_test(access_names_are_distinct_and_bounded),
+      cmocka_unit_test_setup_teardown(check_only_gives_the_answer_without_an_access, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(run_time_width_accessors_match_the_typed_ones, setup,
                                       teardown),
   };

@@ -133,6 +133,12 @@ struct mmio_reg {
 /* Read a written register back and fail with MMIO_ERR_WRITE_DROPPED when
  * its normally writable bits do not hold what was written. */
 #define MMIO_REGS_VERIFY 0x2u
+/* Make every check and no access: the call returns what it would return
+ * before touching the device (the access rules, the value's range, and the
+ * region's write right, alignment and range for the register), so that a
+ * tool can validate a whole script of accesses before it makes the first.
+ * Reads leave *out untouched; register maps remember nothing. */
+#define MMIO_REGS_CHECK_ONLY 0x4u
 
 /*
  * Fills the derived members of regs[0..n) from their fields, for register

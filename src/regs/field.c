@@ -186,7 +186,7 @@ int mmio__regs_read(const mmio_region *r, size_t off, const struct mmio_reg *reg
       (idx != MMIO__WHOLE && mmio__is_write_only(mmio__field_access(reg, &reg->fields[idx]))))
     return MMIO_ERR_WRITE_ONLY;
   if (!(flags & MMIO_REGS_READ_EFFECTS) && mmio__reg_read_effect(reg)) return MMIO_ERR_READ_EFFECT;
-  if (flags & MMIO_REGS_CHECK_ONLY) return 0;
+  if (flags & MMIO_REGS_CHECK_ONLY) return mmio_check_suitable(r, off, reg->width);
   err = mmio_try_load_width(r, off, reg->width, &v);
   if (err != 0) return err;
   *out = idx == MMIO__WHOLE ? v : (v & mmio_field_mask(&reg->fields[idx])) >> reg->fields[idx].lsb;
@@ -203,6 +203,13 @@ static int mmio__verify(const mmio_region *r, size_t off, const struct mmio_reg 
   err = mmio_try_load_width(r, off, reg->width, &back);
   if (err != 0) return err;
   return ((back ^ stored) & mask) != 0 ? MMIO_ERR_WRITE_DROPPED : 0;
+}
+
+/* What a store of width bytes at off of r would be refused with, in the
+ * accessors' order. */
+static int mmio__check_region_store(const mmio_region *r, size_t off, unsigned width) {
+  if (mmio_region_is_read_only(r)) return MMIO_ERR_READ_ONLY;
+  return mmio_check_suitable(r, off, width);
 }
 
 /* The checks of a field write, before any access. */
@@ -234,6 +241,7 @@ int mmio__regs_write(mmio_region *r, size_t off, const struct mmio_reg *reg, siz
   if (idx == MMIO__WHOLE) {
     if (mmio__is_read_only(ra)) return MMIO_ERR_READ_ONLY;
     if (v & ~mmio__width_mask(reg->width)) return -ERANGE;
+    if (flags & MMIO_REGS_CHECK_ONLY) return mmio__check_region_store(r, off, reg->width);
     nv = v;
   } else {
     err = mmio__check_field_write(reg, idx, v);
@@ -241,10 +249,12 @@ int mmio__regs_write(mmio_region *r, size_t off, const struct mmio_reg *reg, siz
     if (mmio__is_write_only(ra)) {
       /* Never read: the remembered value stands in, or nothing can. */
       if (shadow == NULL || shadow_valid == NULL || !*shadow_valid) return MMIO_ERR_WRITE_ONLY;
+      if (flags & MMIO_REGS_CHECK_ONLY) return mmio__check_region_store(r, off, reg->width);
       old = *shadow;
     } else {
       if (!(flags & MMIO_REGS_READ_EFFECTS) && mmio__reg_read_effect(reg))
         return MMIO_ERR_READ_EFFECT;
+      if (flags & MMIO_REGS_CHECK_ONLY) return mmio__check_region_store(r, off, reg->width);
       err = mmio_try_load_width(r, off, reg->width, &old);
       if (err != 0) return err;
     }

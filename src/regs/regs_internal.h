@@ -46,8 +46,6 @@ void mmio__reg_derive_one(struct mmio_reg *reg);
  * MMIO__WHOLE means the whole register.
  */
 #define MMIO__WHOLE ((size_t)-1)
-/* A flag of mmio__regs_read only: make the checks, not the read. */
-#define MMIO_REGS_CHECK_ONLY 0x100u
 int mmio__regs_read(const mmio_region *r, size_t off, const struct mmio_reg *reg, size_t idx,
                     unsigned flags, const uint64_t *shadow, int shadow_valid, uint64_t *out);
 int mmio__regs_write(mmio_region *r, size_t off, const struct mmio_reg *reg, size_t idx,
