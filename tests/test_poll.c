@@ -176,6 +176,35 @@ static void bad_offsets_fail_before_any_wait(void **state) {
   mmio_region_release(&r);
 }
 
+static void the_run_time_width_form_is_the_typed_one(void **state) {
+  struct device d;
+  mmio_region r;
+  uint64_t last = 7;
+  unsigned width;
+  (void)state;
+  make(&r, &d);
+  for (width = 1; width <= 8; width *= 2) {
+    d.reads = 0;
+    d.ready_after_reads = 3;
+    assert_int_equal(mmio_poll_width(&r, 8, width, 0x1, 0x1, 1000000, 0, &last), 0);
+    assert_int_equal(d.reads, 3);
+    assert_int_equal(last, 0xa1);
+  }
+  d.reads = 0;
+  d.ready_after_reads = 0;
+  assert_int_equal(mmio_poll_width(&r, 8, 4, 0x1, 0x1, 2000, 100, &last), -ETIMEDOUT);
+  assert_int_equal(last, 0xa0);
+  /* Refused before any read. */
+  d.reads = 0;
+  assert_int_equal(mmio_poll_width(&r, 8, 3, 1, 1, 0, 0, &last), -EINVAL);
+  assert_int_equal(mmio_poll_width(&r, 8, 1, 0x100, 0, 0, 0, &last), -ERANGE);
+  assert_int_equal(mmio_poll_width(&r, 8, 2, 1, 0x10000, 0, 0, &last), -ERANGE);
+  assert_int_equal(mmio_poll_width(&r, 6, 4, 1, 1, 0, 0, &last), MMIO_ERR_UNALIGNED);
+  assert_int_equal(last, 0);
+  assert_int_equal(d.reads, 0);
+  mmio_region_release(&r);
+}
+
 #define STATUS_FIELDS(F, R) F(R, DONE, 0, 0, MMIO_RO) F(R, STATE, 5, 4, MMIO_RO)
 MMIO_REG(STATUS, 0x4, 32, MMIO_RO, 0, STATUS_FIELDS);
 #define EVENTS_FIELDS(F, R) F(R, ANY, 31, 0, MMIO_ACCESS_DEFAULT)
@@ -240,6 +269,7 @@ int main(void) {
       cmocka_unit_test(timeout_zero_waits_for_as_long_as_it_takes),
       cmocka_unit_test(a_thread_flipping_the_bit_ends_the_wait),
       cmocka_unit_test(bad_offsets_fail_before_any_wait),
+      cmocka_unit_test(the_run_time_width_form_is_the_typed_one),
       cmocka_unit_test(the_field_form_waits_for_a_field_value),
   };
   return cmocka_run_group_tests_name("poll", tests, NULL, NULL);

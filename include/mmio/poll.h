@@ -44,6 +44,16 @@ MMIO_API int mmio_poll64(const mmio_region *r, size_t off, uint64_t mask, uint64
                          uint64_t timeout_us, uint64_t sleep_us, uint64_t *last);
 
 /*
+ * The same with the width (bytes: 1, 2, 4 or 8) known only at run time,
+ * from a command line or a description. Returns as mmio_poll32; -EINVAL
+ * for another width; -ERANGE, before any read, when mask or expected has
+ * bits above the width.
+ */
+MMIO_API int mmio_poll_width(const mmio_region *r, size_t off, unsigned width, uint64_t mask,
+                             uint64_t expected, uint64_t timeout_us, uint64_t sleep_us,
+                             uint64_t *last);
+
+/*
  * The field form: waits until field idx of register reg equals expected
  * (shifted down to bit 0, as mmio_field_get returns it), with the contract
  * above; *last is the last value of the field. flags: 0 or

@@ -64,6 +64,18 @@ MMIO__POLL(16)
 MMIO__POLL(32)
 MMIO__POLL(64)
 
+int mmio_poll_width(const mmio_region *r, size_t off, unsigned width, uint64_t mask,
+                    uint64_t expected, uint64_t timeout_us, uint64_t sleep_us, uint64_t *last) {
+  uint64_t v = 0;
+  int err;
+  if (last != NULL) *last = 0;
+  if (r == NULL || (width != 1 && width != 2 && width != 4 && width != 8)) return -EINVAL;
+  if ((mask | expected) & ~mmio__width_mask(width)) return -ERANGE;
+  err = mmio__poll(r, off, width, mask, expected, timeout_us, sleep_us, &v);
+  if (last != NULL) *last = v;
+  return err;
+}
+
 int mmio__regs_poll(const mmio_region *r, size_t off, const struct mmio_reg *reg, size_t idx,
                     uint64_t expected, uint64_t timeout_us, uint64_t sleep_us, unsigned flags,
                     uint64_t *last) {
