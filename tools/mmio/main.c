@@ -1,0 +1,457 @@
+/*
+ * mmio: devmem, pcimem, memtool and rwmem in one tool, on the library's
+ * checks. This file reads the command line, runs a session's stages in
+ * order (see cli.h) and maps every outcome to an exit status.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char *cli_name = "mmio";
+
+/* The last message, for the JSON document's "error". */
+static char cli__last[2048];
+
+void cli_say(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(cli__last, sizeof(cli__last), fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "%s: %s\n", cli_name, cli__last);
+}
+
+void cli_text_add(struct cli_text *t, const char *fmt, ...) {
+  va_list ap;
+  int n;
+  if (t->len >= sizeof(t->buf)) return;
+  va_start(ap, fmt);
+  n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
+  va_end(ap);
+  if (n > 0) t->len += (size_t)n;
+  if (t->len >= sizeof(t->buf)) t->len = sizeof(t->buf) - 1;
+}
+
+static void cli__usage(FILE *f) {
+  const char *const *m;
+  fprintf(f,
+          "usage: mmio [OPTIONS] SOURCE COMMAND [ARGS]... [';' COMMAND [ARGS]...]...\n"
+          "       mmio [OPTIONS] SOURCE --batch FILE     one command per line ('-': stdin)\n"
+          "       mmio list [--json]                     what can be opened here\n"
+          "       mmio regs DESCRIPTION [NAME] [--json]  registers and fields of a description\n"
+          "       mmio devmem ADDRESS [WIDTH [VALUE]]    busybox devmem, with the checks\n"
+          "       mmio --help | --version | COMMAND --help\n"
+          "\n"
+          "Every command is parsed and checked before the first access, and one mapping\n"
+          "serves them all. A lone ';' separates commands (type \\; or ';' in a shell).\n"
+          "\nSOURCE:\n%s",
+          mmio_spec_forms());
+  for (m = mmio_model_names(); *m != NULL; m++)
+    fprintf(f, "fake:%s%*s a device model in this process: no hardware, no root\n", *m,
+            (int)(31 - strlen(*m)), "");
+  fprintf(f, "\nCOMMANDS (W: 8, 16, 32 or 64 bits; default 32, or the register's width):\n");
+  cli_cmd_summary(f);
+  fprintf(f, "\nOPTIONS:\n"
+             "  -w, --write        allow stores to a device (pci:, vfio:, uio:, phys:)\n"
+             "      --dry-run      open read-only, check, print the accesses; make none\n"
+             "      --verify       read each write back; a difference is an error\n"
+             "      --regs FILE[:P]  a CMSIS-SVD or text register description: names for offsets\n"
+             "      --peripheral P names are P's registers, offsets from P's base\n"
+             "      --json         one JSON document on stdout\n"
+             "  -q, --quiet        only the values read, one per line\n"
+             "      --cache POLICY default, cached, uncached, uncached-device, write-combining\n"
+             "      --no-lock      no advisory lock around read-modify-writes\n"
+             "      --batch FILE   the commands, one per line\n"
+             "  -h, --help         this text; mmio COMMAND --help for a command\n"
+             "  -V, --version\n"
+             "\nNUMBERS: decimal, 0x hex, 0o octal, 0b binary, '_' between digits; offsets and\n"
+             "lengths also take k, M, G. DURATIONS: seconds, or with us, ms or s (250ms).\n"
+             "\nEXIT STATUS: 0 done; 1 an access, open or verify failed; 2 usage or bad input\n"
+             "(nothing accessed); 3 a poll or irq timed out. See mmio(1).\n");
+}
+
+enum {
+  OPT_DRY_RUN = 256,
+  OPT_VERIFY,
+  OPT_JSON,
+  OPT_CACHE,
+  OPT_NO_LOCK,
+  OPT_REGS,
+  OPT_PERIPHERAL,
+  OPT_BATCH,
+};
+
+static const struct option cli__long[] = {
+    {"write", no_argument, NULL, 'w'},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"verify", no_argument, NULL, OPT_VERIFY},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"quiet", no_argument, NULL, 'q'},
+    {"cache", required_argument, NULL, OPT_CACHE},
+    {"no-lock", no_argument, NULL, OPT_NO_LOCK},
+    {"regs", required_argument, NULL, OPT_REGS},
+    {"peripheral", required_argument, NULL, OPT_PERIPHERAL},
+    {"batch", required_argument, NULL, OPT_BATCH},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* The cache policy called name. */
+static int cli__cache(enum mmio_cache_policy *out, const char *name) {
+  int p;
+  for (p = MMIO_CACHE_DEFAULT; p <= MMIO_CACHE_WRITE_COMBINING; p++)
+    if (strcmp(mmio_cache_policy_name((enum mmio_cache_policy)p), name) == 0) {
+      *out = (enum mmio_cache_policy)p;
+      return 0;
+    }
+  cli_say("--cache %s: the policies are default, cached, uncached, uncached-device and "
+          "write-combining",
+          name);
+  return CLI_USAGE;
+}
+
+/* Reads options from argv[1..] up to the first other word; returns its
+ * index in argv, or -1 after a message (-2 after --help or --version). */
+static int cli__options(struct cli_options *o, int argc, char **argv) {
+  int c;
+  optind = 0; /* glibc: start afresh, also on a second call */
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+:wqhV", cli__long, NULL)) != -1) {
+    if (c == 'w')
+      o->write = 1;
+    else if (c == 'q')
+      o->quiet = 1;
+    else if (c == OPT_DRY_RUN)
+      o->dry_run = 1;
+    else if (c == OPT_VERIFY)
+      o->verify = 1;
+    else if (c == OPT_JSON)
+      o->json = 1;
+    else if (c == OPT_NO_LOCK)
+      o->no_lock = 1;
+    else if (c == OPT_CACHE && cli__cache(&o->cache, optarg) != 0)
+      return -1;
+    else if (c == OPT_REGS)
+      o->regs_file = optarg;
+    else if (c == OPT_PERIPHERAL)
+      o->scope = optarg;
+    else if (c == OPT_BATCH)
+      o->batch = optarg;
+    else if (c == 'h') {
+      cli__usage(stdout);
+      return -2;
+    } else if (c == 'V') {
+      printf("mmio %d.%d.%d\n", MMIO_VERSION_MAJOR, MMIO_VERSION_MINOR, MMIO_VERSION_PATCH);
+      return -2;
+    } else if (c == ':') {
+      cli_say("%s needs a value (mmio --help)", argv[optind - 1]);
+      return -1;
+    } else if (c == '?') {
+      cli_say("unknown option '%s' (mmio --help)", argv[optind - 1]);
+      return -1;
+    }
+  }
+  if (o->json && o->quiet) {
+    cli_say("--json and --quiet ask for two different outputs: give one");
+    return -1;
+  }
+  return optind;
+}
+
+/* ---- the commands as words ---- */
+
+struct cli__words {
+  char **argv; /* every command's words, each command ending in NULL */
+  size_t n, cap;
+  char *text;     /* a batch file's text, which argv points into */
+  size_t *starts; /* where each command starts in argv */
+  int *lines;     /* its batch line, or 0 */
+  size_t ncmds;
+};
+
+static int cli__push(struct cli__words *w, char *word) {
+  if (w->n == w->cap) {
+    size_t cap = w->cap ? 2 * w->cap : 64;
+    char **a = realloc(w->argv, cap * sizeof(*a));
+    if (a == NULL) return -1;
+    w->argv = a;
+    w->cap = cap;
+  }
+  w->argv[w->n++] = word;
+  return 0;
+}
+
+/* Ends the command being collected (if it has words) and starts the next. */
+static int cli__end_command(struct cli__words *w, size_t *start, int line) {
+  size_t *st;
+  int *ln;
+  if (w->n == *start) return 0;
+  if (cli__push(w, NULL) != 0) return -1;
+  st = realloc(w->starts, (w->ncmds + 1) * sizeof(*st));
+  if (st != NULL) w->starts = st;
+  ln = realloc(w->lines, (w->ncmds + 1) * sizeof(*ln));
+  if (ln != NULL) w->lines = ln;
+  if (st == NULL || ln == NULL) return -1;
+  w->starts[w->ncmds] = *start;
+  w->lines[w->ncmds++] = line;
+  *start = w->n;
+  return 0;
+}
+
+/* argv split at lone ';' words. */
+static int cli__words_argv(struct cli__words *w, int argc, char **argv) {
+  size_t start = 0;
+  int i;
+  for (i = 0; i < argc; i++) {
+    int rc = strcmp(argv[i], ";") == 0 ? cli__end_command(w, &start, 0) : cli__push(w, argv[i]);
+    if (rc != 0) return -1;
+  }
+  return cli__end_command(w, &start, 0);
+}
+
+/* A batch file: one command per line (';' may separate more), blank
+ * lines and '#' comments ignored. */
+static int cli__words_batch(struct cli__words *w, const char *path) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+  size_t len = 0, cap = 0, start = 0;
+  char *p, *line, *save_line = NULL;
+  int no = 0, rc = 0;
+  if (f == NULL) {
+    cli_say("cannot read the batch file %s: %s", path, strerror(errno));
+    return CLI_FAILED;
+  }
+  for (;;) {
+    size_t got;
+    if (len + 4096 + 1 > cap) {
+      const size_t more = 2 * cap + 8192;
+      char *t = realloc(w->text, more);
+      if (t == NULL) break;
+      w->text = t;
+      cap = more;
+    }
+    got = fread(w->text + len, 1, cap - len - 1, f);
+    len += got;
+    if (got == 0) break;
+  }
+  if (f != stdin) fclose(f);
+  if (w->text == NULL || len + 4096 + 1 > cap) {
+    cli_say("out of memory reading %s", path);
+    return CLI_FAILED;
+  }
+  w->text[len] = '\0';
+  if (memchr(w->text, '\0', len) != NULL) {
+    cli_say("%s is not a text file of commands", path);
+    return CLI_USAGE;
+  }
+  /* Lines one by one (strtok_r would merge blank lines and lose numbers). */
+  for (line = w->text; line != NULL && rc == 0; line = save_line) {
+    char *word, *save = NULL;
+    no++;
+    save_line = strchr(line, '\n');
+    if (save_line != NULL) *save_line++ = '\0';
+    if ((p = strchr(line, '#')) != NULL) *p = '\0';
+    for (word = strtok_r(line, " \t\r\f\v", &save); word != NULL && rc == 0;
+         word = strtok_r(NULL, " \t\r\f\v", &save))
+      rc = strcmp(word, ";") == 0 ? cli__end_command(w, &start, no) : cli__push(w, word);
+    if (rc == 0) rc = cli__end_command(w, &start, no);
+  }
+  if (rc != 0) cli_say("out of memory reading %s", path);
+  return rc != 0 ? CLI_FAILED : 0;
+}
+
+static void cli__words_free(struct cli__words *w) {
+  free(w->argv);
+  free(w->text);
+  free(w->starts);
+  free(w->lines);
+}
+
+/* ---- a session ---- */
+
+static int cli__load_description(struct cli_session *s) {
+  struct cli_options *o = &s->opt;
+  static char file[4096];
+  char why[1024];
+  const char *colon = strrchr(o->regs_file, ':');
+  int err;
+  /* FILE:P, unless FILE itself has that name. */
+  snprintf(file, sizeof(file), "%s", o->regs_file);
+  if (colon != NULL && access(o->regs_file, F_OK) != 0) {
+    file[colon - o->regs_file] = '\0';
+    if (o->scope == NULL) o->scope = colon + 1;
+  }
+  err = mmio_desc_load(&s->desc, file, why, sizeof(why));
+  if (err == 0) return 0;
+  cli_say("--regs %s", why);
+  return err == MMIO_ERR_BAD_DESCRIPTION ? CLI_USAGE : CLI_FAILED;
+}
+
+/* A stand-in for the source when checking register rules: it is never
+ * accessed (every check is MMIO_REGS_CHECK_ONLY). */
+static int cli__never(void *ctx, size_t off, unsigned width, int store, uint64_t *value) {
+  (void)ctx, (void)off, (void)width, (void)store, (void)value;
+  return -EIO;
+}
+MMIO_DEFINE_OPS(cli__never_ops, cli__never, NULL);
+
+/* Binds the description to the source (and to the stand-in). */
+static int cli__bind(struct cli_session *s) {
+  const uint64_t start =
+      s->src.parsed.source == MMIO_SOURCE_PHYS && s->opt.scope == NULL ? s->src.parsed.offset : 0;
+  int err = mmio_regmap_create(&s->map, &s->src.r, s->desc, s->opt.scope, start, 0);
+  if (err == 0) err = mmio_region_from_ops(&s->check_r, &cli__never_ops, NULL, mmio_len(&s->src.r));
+  if (err == 0)
+    err = mmio_regmap_create(&s->check_map, &s->check_r, s->desc, s->opt.scope, start, 0);
+  if (err == MMIO_ERR_UNKNOWN_NAME) {
+    cli_say("--peripheral %s: the description has no such peripheral (mmio regs %s lists them)",
+            s->opt.scope, s->opt.regs_file);
+    return CLI_USAGE;
+  }
+  if (err != 0) cli_say("cannot bind the description: %s", mmio_strerror(err));
+  return err != 0 ? CLI_FAILED : 0;
+}
+
+/* Whether any command reads, modifies and writes: they take the lock. */
+static int cli__any_rmw(const struct cli_session *s) {
+  size_t i;
+  for (i = 0; i < s->ncmds; i++) {
+    const struct cli_cmd *c = &s->cmds[i];
+    if (c->op == CLI_MODIFY || (c->op == CLI_WRITE && c->t.bits)) return 1;
+  }
+  return 0;
+}
+
+/* Parses every command; then the rules that need all of them. */
+static int cli__parse_all(struct cli_session *s, struct cli__words *w) {
+  size_t i;
+  int stores = 0, needs_region = 0, rc = 0;
+  s->cmds = calloc(w->ncmds ? w->ncmds : 1, sizeof(*s->cmds));
+  if (s->cmds == NULL) {
+    cli_say("out of memory");
+    return CLI_FAILED;
+  }
+  for (i = 0; i < w->ncmds && rc == 0; i++) {
+    struct cli_cmd *c = &s->cmds[s->ncmds++];
+    char **argv = w->argv + w->starts[i];
+    int argc = 0;
+    while (argv[argc] != NULL)
+      argc++;
+    if (w->lines[i] != 0)
+      snprintf(c->where, sizeof(c->where), "line %d", w->lines[i]);
+    else
+      snprintf(c->where, sizeof(c->where), "command %zu", i + 1);
+    rc = cli_cmd_parse(s, c, argc, argv);
+    stores |= cli_cmd_stores(c);
+    needs_region |= cli_cmd_needs_region(c);
+  }
+  if (rc != 0) return rc;
+  if (stores && s->src.device && !s->opt.write && !s->opt.dry_run) {
+    cli_say("storing to a %s device needs --write (-w), or --dry-run to see what would be "
+            "written; nothing was accessed",
+            mmio_source_name(s->src.parsed.source));
+    return CLI_USAGE;
+  }
+  if (needs_region && !s->src.has_region) {
+    cli_say("%s names a device, not one of its regions: add /barN (pci:, vfio:) or /mapN (uio:)",
+            s->src.spec);
+    return CLI_USAGE;
+  }
+  return 0;
+}
+
+static int cli__session(struct cli_session *s, struct cli__words *w) {
+  size_t i;
+  int rc = cli_source_parse(&s->src, s->out.spec);
+  int stores = 0;
+  if (rc == 0 && s->opt.regs_file != NULL) rc = cli__load_description(s);
+  if (rc == 0 && s->opt.scope != NULL && s->desc == NULL) {
+    cli_say("--peripheral needs --regs FILE");
+    rc = CLI_USAGE;
+  }
+  if (rc == 0) rc = cli__parse_all(s, w);
+  for (i = 0; i < s->ncmds; i++)
+    stores |= cli_cmd_stores(&s->cmds[i]);
+  if (rc == 0) rc = cli_source_open(&s->src, &s->opt, stores && !s->opt.dry_run);
+  if (rc == 0 && s->desc != NULL && s->src.has_region) rc = cli__bind(s);
+  if (rc == 0 && cli__any_rmw(s) && !s->opt.no_lock && !s->opt.dry_run) {
+    char id[4200];
+    cli_source_lock_id(id, sizeof(id), &s->src);
+    rc = cli_lock_open(&s->lock, id);
+  }
+  for (i = 0; i < s->ncmds && rc == 0; i++)
+    rc = cli_cmd_check(s, &s->cmds[i]);
+  for (i = 0; i < s->ncmds && rc == 0; i++) {
+    rc = cli_cmd_run(s, &s->cmds[i]);
+    fflush(stdout);
+  }
+  return rc;
+}
+
+static void cli__session_free(struct cli_session *s) {
+  size_t i;
+  for (i = 0; i < s->ncmds; i++)
+    cli_cmd_free(&s->cmds[i]);
+  free(s->cmds);
+  mmio_regmap_free(s->map);
+  mmio_regmap_free(s->check_map);
+  mmio_region_release(&s->check_r);
+  cli_source_close(&s->src);
+  mmio_desc_free(s->desc);
+  cli_lock_close(&s->lock);
+}
+
+int main(int argc, char **argv) {
+  struct cli_session s;
+  struct cli__words w;
+  const char *base = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
+  int first, more, rc;
+  if (strcmp(base, "devmem") == 0) {
+    cli_name = "devmem";
+    return cli_devmem_main(argc, argv);
+  }
+  if (argc >= 2 && strcmp(argv[1], "list") == 0) return cli_list_main(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "regs") == 0) return cli_regs_main(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "devmem") == 0) return cli_devmem_main(argc - 1, argv + 1);
+  if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) &&
+      cli_cmd_help(stdout, argv[1]) == 0)
+    return CLI_OK;
+  memset(&s, 0, sizeof(s));
+  memset(&w, 0, sizeof(w));
+  s.lock.fd = -1;
+  first = cli__options(&s.opt, argc, argv);
+  if (first == -2) return CLI_OK;
+  if (first < 0) return CLI_USAGE;
+  if (first >= argc) {
+    cli_say("no SOURCE given (mmio --help)");
+    return CLI_USAGE;
+  }
+  /* Options may also follow SOURCE, before the first command. */
+  more = cli__options(&s.opt, argc - first, argv + first);
+  if (more == -2) return CLI_OK;
+  if (more < 0) return CLI_USAGE;
+  cli_out_init(&s.out, &s.opt, argv[first]);
+  if (s.opt.batch != NULL && first + more < argc) {
+    cli_say("give the commands on the command line or with --batch, not both");
+    rc = CLI_USAGE;
+  } else if (s.opt.batch != NULL) {
+    rc = cli__words_batch(&w, s.opt.batch);
+  } else {
+    rc = cli__words_argv(&w, argc - first - more, argv + first + more) == 0 ? 0 : CLI_FAILED;
+  }
+  if (rc == 0 && w.ncmds == 0) {
+    cli_say("no command given for %s (mmio --help lists them)", argv[first]);
+    rc = CLI_USAGE;
+  }
+  if (rc == 0) rc = cli__session(&s, &w);
+  cli_out_finish(&s.out, rc != 0 ? cli__last : NULL);
+  cli__session_free(&s);
+  cli__words_free(&w);
+  return rc;
+}

@@ -1,0 +1,151 @@
+/*
+ * mmio regs: the registers and fields of a description file (CMSIS-SVD or
+ * the text format), every array element expanded, for people or as JSON.
+ * NAME narrows it to a peripheral, a register or a field.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* What a field or register's access is in effect: its own, else its
+ * register's, else read-write. */
+static const char *cli__access(enum mmio_access own, enum mmio_access reg) {
+  return mmio_access_name(own != MMIO_ACCESS_DEFAULT   ? own
+                          : reg != MMIO_ACCESS_DEFAULT ? reg
+                                                       : MMIO_RW);
+}
+
+/* Prints one register (and only field `only`, when not NULL). */
+static void cli__reg(const struct mmio_periph *p, const struct mmio_reg *r,
+                     const struct mmio_field *only, int json, int *first) {
+  size_t i, k;
+  if (!json) {
+    printf("  0x%04llx  %-24s %2u  %-7s", (unsigned long long)r->offset, r->name, 8 * r->width,
+           cli__access(r->access, MMIO_ACCESS_DEFAULT));
+    if (r->reset_mask != 0)
+      printf(" reset 0x%0*llx", (int)(2 * r->width), (unsigned long long)r->reset);
+    printf("%s%s\n", r->description ? "  " : "", r->description ? r->description : "");
+    for (i = 0; i < r->nfields; i++) {
+      const struct mmio_field *f = &r->fields[i];
+      if (only != NULL && f != only) continue;
+      printf("          %-24s [%u:%u] %-7s%s%s\n", f->name, f->msb, f->lsb,
+             cli__access(f->access, r->access), f->description ? " " : "",
+             f->description ? f->description : "");
+      for (k = 0; k < f->nenums; k++)
+        printf("            %-22s 0x%llx%s%s\n", f->enums[k].name,
+               (unsigned long long)f->enums[k].value, f->enums[k].description ? "  " : "",
+               f->enums[k].description ? f->enums[k].description : "");
+    }
+    return;
+  }
+  {
+    struct cli_text t = {{0}, 0};
+    cli_text_add(&t, "%s\n    {\"name\": ", *first ? "" : ",");
+    fputs(t.buf, stdout);
+    t.len = 0;
+    t.buf[0] = '\0';
+    cli_text_add(&t, "%s.%s", p->name, r->name);
+    {
+      struct cli_text q = {{0}, 0};
+      cli_json_string(&q, t.buf);
+      fputs(q.buf, stdout);
+    }
+    printf(", \"address\": %llu, \"size\": %u, \"reset\": %llu, \"access\": \"%s\", \"fields\": [",
+           (unsigned long long)(p->base + r->offset), 8 * r->width, (unsigned long long)r->reset,
+           cli__access(r->access, MMIO_ACCESS_DEFAULT));
+    *first = 0;
+    for (i = 0; i < r->nfields; i++) {
+      const struct mmio_field *f = &r->fields[i];
+      struct cli_text q = {{0}, 0};
+      if (only != NULL && f != only) continue;
+      cli_text_add(&q, "%s{\"name\": ", (only == NULL && i > 0) ? ", " : "");
+      cli_json_string(&q, f->name);
+      cli_text_add(&q, ", \"lsb\": %u, \"msb\": %u, \"access\": \"%s\", \"enums\": [", f->lsb,
+                   f->msb, cli__access(f->access, r->access));
+      fputs(q.buf, stdout);
+      for (k = 0; k < f->nenums; k++) {
+        struct cli_text e = {{0}, 0};
+        cli_text_add(&e, "%s{\"name\": ", k ? ", " : "");
+        cli_json_string(&e, f->enums[k].name);
+        cli_text_add(&e, ", \"value\": %llu}", (unsigned long long)f->enums[k].value);
+        fputs(e.buf, stdout);
+      }
+      fputs("]}", stdout);
+    }
+    fputs("]}", stdout);
+  }
+}
+
+static void cli__periph(const struct mmio_periph *p, const struct mmio_name *only, int json,
+                        int *first) {
+  size_t i;
+  if (!json)
+    printf("%s @ 0x%08llx, %llu bytes%s%s%s%s\n", p->name, (unsigned long long)p->base,
+           (unsigned long long)p->size, p->derived_from ? " (derived from " : "",
+           p->derived_from ? p->derived_from : "", p->derived_from ? ")" : "",
+           p->description ? "" : "");
+  for (i = 0; i < p->nregs; i++)
+    if (only == NULL || only->reg == NULL || only->reg == &p->regs[i])
+      cli__reg(p, &p->regs[i], only != NULL ? only->field : NULL, json, first);
+}
+
+int cli_regs_main(int argc, char **argv) {
+  const char *file = NULL, *name = NULL;
+  struct mmio_name n;
+  mmio_desc *d = NULL;
+  char why[1024];
+  int json = 0, first = 1, i, err;
+  size_t k, w;
+  for (i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--json")) {
+      json = 1;
+    } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      printf("usage: mmio regs DESCRIPTION [NAME] [--json]\n\nPrints the registers and fields "
+             "of a CMSIS-SVD or text register description, arrays expanded; NAME (PERIPHERAL, "
+             "PERIPHERAL.REGISTER or PERIPHERAL.REGISTER.FIELD) narrows it. Warnings about the "
+             "file go to stderr.\n");
+      return CLI_OK;
+    } else if (argv[i][0] == '-') {
+      cli_say("regs takes no option %s (mmio regs --help)", argv[i]);
+      return CLI_USAGE;
+    } else if (file == NULL) {
+      file = argv[i];
+    } else if (name == NULL) {
+      name = argv[i];
+    } else {
+      cli_say("regs takes DESCRIPTION [NAME] (mmio regs --help)");
+      return CLI_USAGE;
+    }
+  }
+  if (file == NULL) {
+    cli_say("regs needs a DESCRIPTION file (mmio regs --help)");
+    return CLI_USAGE;
+  }
+  err = mmio_desc_load(&d, file, why, sizeof(why));
+  if (err != 0) {
+    cli_say("%s", why);
+    return err == MMIO_ERR_BAD_DESCRIPTION ? CLI_USAGE : CLI_FAILED;
+  }
+  if (name != NULL && mmio_desc_find(&n, d, NULL, name, why, sizeof(why)) != 0) {
+    cli_say("%s", why);
+    mmio_desc_free(d);
+    return CLI_USAGE;
+  }
+  for (w = 0; mmio_desc_warning(d, w) != NULL; w++)
+    cli_say("warning: %s", mmio_desc_warning(d, w));
+  if (json) {
+    struct cli_text t = {{0}, 0};
+    cli_json_string(&t, mmio_desc_name(d));
+    printf("{\"device\": %s, \"registers\": [", t.buf);
+  } else {
+    printf("device %s\n", mmio_desc_name(d)[0] ? mmio_desc_name(d) : "(unnamed)");
+  }
+  for (k = 0; k < mmio_desc_nperiphs(d); k++) {
+    const struct mmio_periph *p = mmio_desc_periph(d, k);
+    if (name == NULL || n.periph == p) cli__periph(p, name ? &n : NULL, json, &first);
+  }
+  if (json) printf("%s]}\n", first ? "" : "\n  ");
+  mmio_desc_free(d);
+  return CLI_OK;
+}
