@@ -10,7 +10,8 @@
 #          cross-architecture checks (aarch64, riscv64, armhf), cmocka for
 #          armhf (Debian's multiarch package: this adds the armhf
 #          architecture to dpkg) so that the unit tests run under qemu-arm,
-#          python3 for the layer rules, and all that vm needs
+#          python3 for the layer rules, pytest for the mmio command's tests,
+#          and all that vm needs
 #   vm:    what the virtual-machine tests need (tests/vm/run.sh): QEMU,
 #          busybox, and a stock Debian cloud kernel unpacked (never
 #          installed) in build-vm/kernel
@@ -28,7 +29,7 @@ elif [ "$what" = test ]; then
         gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
         gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu
         gcc-arm-linux-gnueabihf libc6-dev-armhf-cross binutils-arm-linux-gnueabihf
-        qemu-user"
+        qemu-user python3-pytest"
 fi
 
 installed() {

@@ -11,7 +11,8 @@
 #               that use threads
 #   --valgrind  build in build-valgrind/ and run the unit tests (every test
 #               not labelled arch, build or vm; nor faults, whose faults are
-#               on purpose) under valgrind --leak-check=full --error-exitcode=1
+#               on purpose, nor cli, whose pytest suite valgrind would not
+#               see into) under valgrind --leak-check=full --error-exitcode=1
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh test
@@ -34,7 +35,7 @@ elif [ "${1:-}" = --valgrind ]; then
     "-DMMIO_TEST_LAUNCHER=valgrind;--quiet;--leak-check=full;--show-leak-kinds=definite,possible;--errors-for-leak-kinds=definite,possible;--error-exitcode=1;--fair-sched=yes" \
     >/dev/null
   cmake --build "$dir" -j "$jobs"
-  ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build|vm|faults"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" -LE "arch|build|vm|faults|cli"
 elif [ "${1:-}" = --tsan ]; then
   dir=build-tsan
   cmake -S . -B "$dir" $common -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DMMIO_SANITIZE=thread >/dev/null

@@ -250,6 +250,10 @@ static void explain_reads_sysfs_for_the_reason(void **state) {
   test_tree_link(DEV "/driver", "../../../bus/pci/drivers/vfio-pci");
   mmio__explain_at(&env, buf, sizeof(buf), "phys:0x1000+0x10", -EPERM);
   assert_non_null(strstr(buf, "iomem=relaxed"));
+  /* No /dev/mem at all: say so, and what to use instead. */
+  mmio__explain_at(&env, buf, sizeof(buf), "phys:0x1000+0x10", -ENOENT);
+  assert_non_null(strstr(buf, "has no "));
+  assert_non_null(strstr(buf, "/dev/mem: the kernel was built without CONFIG_DEVMEM"));
 
   /* A group that is not viable lists its members and their drivers. */
   test_tree_text("kernel/iommu_groups/7/devices/.keep", "");

@@ -88,6 +88,14 @@ int mmio__phys_device_open(const struct mmio__env *env, mmio_device **out) {
 void mmio__phys_explain(struct mmio__text *t, const struct mmio__env *env, uint64_t addr, int err) {
   char bdf[MMIO__PCI_ADDR_MAX], drv[64] = "";
   unsigned bar;
+  if (err == -ENOENT) {
+    mmio__say(t,
+              " This system has no %s/mem: the kernel was built without CONFIG_DEVMEM, or "
+              "this is a container without it. Use the device's pci:, vfio: or uio: "
+              "source instead.",
+              env->dev);
+    return;
+  }
   if (err != -EPERM && err != -EACCES) return;
   if (!mmio__pci_owner_of(env, addr, bdf, &bar)) {
     mmio__say(t, " CONFIG_STRICT_DEVMEM refuses /dev/mem for RAM and for claimed I/O "

@@ -287,13 +287,14 @@ int cli_devmem_main(int argc, char **argv); /* devmem.c */
 
 struct cli_progress {
   const char *what;
-  uint64_t total, start_ns, last_ns;
+  uint64_t total, start_ns, last_ns, after_ns;
   int enabled, shown;
 };
 
 /* enabled: stderr is a terminal and the output is for people. */
 void cli_progress_start(struct cli_progress *p, const char *what, uint64_t total, int enabled);
 void cli_progress_update(struct cli_progress *p, uint64_t done);
-void cli_progress_end(struct cli_progress *p);
+/* done: the final count, shown before the line is erased. */
+void cli_progress_end(struct cli_progress *p, uint64_t done);
 
 #endif /* MMIO_TOOL_CLI_H */

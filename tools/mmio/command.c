@@ -118,7 +118,7 @@ static int cli__target(struct cli_session *s, struct cli_cmd *c, const char *tex
   const char *colon = strchr(text, ':');
   memset(t, 0, sizeof(*t));
   t->text = text;
-  if (text[0] >= '0' && text[0] <= '9') {
+  if ((text[0] >= '0' && text[0] <= '9') || text[0] == '-' || text[0] == '+') {
     uint64_t hi = 0, lo = 0;
     int rc;
     t->width = width ? width : 4;
@@ -189,7 +189,8 @@ static int cli__options(struct cli_cmd *c, unsigned allowed, int argc, char **ar
                    : !strcmp(a, "--interval") ? OPT_INTERVAL
                    : !strcmp(a, "--count")    ? OPT_COUNT
                                               : 0;
-    if (a[0] != '-') {
+    /* "-4" is a number with a sign, for the number's own message. */
+    if (a[0] != '-' || (a[1] >= '0' && a[1] <= '9')) {
       argv[n++] = argv[i];
       continue;
     }
@@ -308,7 +309,8 @@ static int cli__parse_load(struct cli_session *s, struct cli_cmd *c, int argc, c
   c->file = argv[1];
   fd = open(c->file, O_RDONLY | O_CLOEXEC);
   if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    rc = cli__bad(c, "cannot read %s: %s", c->file, fd < 0 ? strerror(errno) : "not a file");
+    cli_say("%s: cannot read %s: %s", c->where, c->file, fd < 0 ? strerror(errno) : "not a file");
+    rc = CLI_FAILED;
   } else {
     c->len = (uint64_t)st.st_size;
     c->data = malloc(c->len ? (size_t)c->len : 1);
@@ -355,17 +357,20 @@ static int cli__parse_none(struct cli_session *s, struct cli_cmd *c, int argc, c
 static int cli__check_span(struct cli_session *s, struct cli_cmd *c, uint64_t off, uint64_t len,
                            unsigned width) {
   const mmio_region *r = &s->src.r;
-  int err;
-  if (off > SIZE_MAX || len > mmio_len(r) || off > mmio_len(r) - len)
-    return cli__bad(c,
-                    "0x%llx + %llu bytes runs past the end of the source, which is 0x%llx "
-                    "bytes long (%s)",
-                    (unsigned long long)off, (unsigned long long)len,
-                    (unsigned long long)mmio_len(r), mmio_err_name(MMIO_ERR_OUT_OF_RANGE));
-  err = mmio_check_aligned(r, (size_t)off, width);
+  /* In the order the accesses would judge them: alignment, then range. */
+  int err = mmio_check_aligned(r, (size_t)off, width);
   if (err != 0)
     return cli__bad(c, "offset 0x%llx is not aligned for a %u-bit access: %s",
                     (unsigned long long)off, 8 * width, mmio_strerror(err));
+  if (off > SIZE_MAX || len > mmio_len(r) || off > mmio_len(r) - len)
+    return cli__bad(c,
+                    "0x%llx + %llu bytes runs past the end of the source, which is 0x%llx "
+                    "bytes long (%s)%s",
+                    (unsigned long long)off, (unsigned long long)len,
+                    (unsigned long long)mmio_len(r), mmio_err_name(MMIO_ERR_OUT_OF_RANGE),
+                    c->t.name.reg != NULL && s->opt.scope == NULL
+                        ? "; name the peripheral the source starts at with --peripheral"
+                        : "");
   return 0;
 }
 
@@ -729,7 +734,12 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
     return CLI_FAILED;
   }
   if (c->file != NULL) {
-    cli_text_add(&name, "%s.partial", c->file);
+    struct stat st;
+    /* A device or pipe (/dev/stdout, a FIFO) is written as it is. */
+    if (stat(c->file, &st) == 0 && !S_ISREG(st.st_mode))
+      cli_text_add(&name, "%s", c->file);
+    else
+      cli_text_add(&name, "%s.partial", c->file);
     if ((f = fopen(name.buf, "wb")) == NULL) {
       cli_say("%s: cannot create %s: %s", c->where, name.buf, strerror(errno));
       free(buf);
@@ -745,15 +755,15 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
     else
       done += n, cli_progress_update(&pr, done);
   }
-  cli_progress_end(&pr);
+  cli_progress_end(&pr, done);
   if (rc == 0 && f != NULL &&
       (fwrite(buf, 1, (size_t)c->len, f) != c->len || fflush(f) != 0 ||
-       rename(name.buf, c->file) != 0)) {
+       (strcmp(name.buf, c->file) != 0 && rename(name.buf, c->file) != 0))) {
     cli_say("%s: cannot write %s: %s", c->where, c->file, strerror(errno));
     rc = CLI_FAILED;
   }
   if (f != NULL) fclose(f);
-  if (rc != 0 && f != NULL) unlink(name.buf);
+  if (rc != 0 && f != NULL && strcmp(name.buf, c->file) != 0) unlink(name.buf);
   if (rc == 0 && f == NULL && s->out.quiet) {
     uint64_t i;
     for (i = 0; i < c->len; i += w)
@@ -796,7 +806,7 @@ static int cli__run_fill(struct cli_session *s, struct cli_cmd *c) {
     rc = cli__store(s, c, c->t.off + done, w, c->value);
     if ((done / w) % CLI_CHUNK == 0) cli_progress_update(&pr, done);
   }
-  cli_progress_end(&pr);
+  cli_progress_end(&pr, done);
   if (rc == 0) {
     cli_out_begin(&s->out, "fill");
     cli_out_u64(&s->out, "offset", c->t.off);
@@ -823,7 +833,7 @@ static int cli__run_copy(struct cli_session *s, struct cli_cmd *c) {
     if (rc == 0) rc = cli__store(s, c, c->dst + at, w, v);
     if ((i / w) % CLI_CHUNK == 0) cli_progress_update(&pr, i);
   }
-  cli_progress_end(&pr);
+  cli_progress_end(&pr, i);
   if (rc == 0) {
     cli_out_begin(&s->out, "copy");
     cli_out_u64(&s->out, "source", c->t.off);
@@ -850,7 +860,7 @@ static int cli__run_load(struct cli_session *s, struct cli_cmd *c) {
     else
       done += n, cli_progress_update(&pr, done);
   }
-  cli_progress_end(&pr);
+  cli_progress_end(&pr, done);
   if (rc == 0) {
     cli_out_begin(&s->out, "load");
     cli_out_u64(&s->out, "offset", c->t.off);

@@ -1,0 +1,82 @@
+"""Register and field names from a description (--regs): offsets, widths,
+decoded fields, enumerated values, and the register rules on field
+writes, checked on the bytes of a memory object."""
+
+import json
+
+import pytest
+
+from conftest import DATA, EDU_REGS, EDU_SVD
+
+ACCESS_SVD = DATA / "svd" / "access.svd"
+
+
+@pytest.mark.parametrize("description", [EDU_SVD, EDU_REGS], ids=["svd", "text"])
+def test_the_edu_factorial_by_register_names(mmio, description):
+    r = mmio("--regs", description, "fake:edu", "read", "EDU.ID", ";",
+             "write", "EDU.FACTORIAL", 10, ";", "poll", "EDU.STATUS.COMPUTING", 0, ";",
+             "read", "EDU.FACTORIAL")
+    assert r.rc == 0, r
+    lines = r.out.splitlines()
+    assert lines[0] == "EDU.ID @ 0x00000: 0x010000ed"
+    assert "  MAJOR[31:24]: 0x01 (1)" in lines and "  MAGIC[7:0]: 0xed (237)" in lines
+    assert lines[-1] == f"EDU.FACTORIAL @ 0x00008: 0x{3628800:08x}"
+
+
+def test_short_names_inside_a_peripheral(mmio):
+    for args in (["--regs", f"{EDU_SVD}:EDU"], ["--regs", EDU_SVD, "--peripheral", "EDU"]):
+        r = mmio(*args, "-q", "fake:edu", "read", "ID", ";", "read", "ID.MAJOR")
+        assert r.rc == 0, r
+        assert r.out == "0x010000ed\n0x01\n"
+
+
+def test_a_register_read_in_json_carries_its_fields(mmio):
+    r = mmio("--json", "--regs", EDU_SVD, "fake:edu", "read", "EDU.ID")
+    res = json.loads(r.out)["results"][0]
+    assert res["name"] == "EDU.ID" and res["value"] == 0x010000ED and res["width"] == 32
+    fields = {f["name"]: f["value"] for f in res["fields"]}
+    assert fields == {"MAJOR": 1, "MINOR": 0, "MAGIC": 0xED}
+
+
+def test_an_enumerated_value_is_written_by_name(mmio, shm):
+    shm.put32(0x98, 0)
+    r = mmio("--regs", EDU_SVD, shm.spec, "write", "EDU.DMA_CMD.DIRECTION", "EDU_TO_RAM", ";",
+             "read", "EDU.DMA_CMD.DIRECTION")
+    assert r.rc == 0, r
+    assert shm.u32(0x98) == 0x2
+    assert r.out.strip().endswith("0x1 EDU_TO_RAM")
+
+
+def test_field_writes_follow_the_write_1_to_clear_rules(mmio, shm):
+    # TIMER.CR: EN rw, MODE rw, IRQ[11:8] w1c, STICKY w1c, SETME w1s.
+    shm.put32(0, 0x00011F01)
+    r = mmio("--regs", f"{ACCESS_SVD}:TIMER", shm.spec, "write", "CR.MODE", "START")
+    assert r.rc == 0, r
+    # EN kept; MODE set; the pending IRQ and STICKY bits are not cleared by
+    # writing them back; SETME is not set again.
+    assert shm.u32(0) == 0x00000011
+
+
+def test_modify_is_refused_on_registers_with_action_bits(mmio, shm):
+    before = shm.bytes()
+    r = mmio("--regs", f"{ACCESS_SVD}:TIMER", shm.spec, "modify", "CR", "0x30", "0x10")
+    assert r.rc == 2 and "write its fields by name" in r.err, r
+    assert shm.bytes() == before
+
+
+def test_read_effects_are_read_only_when_asked_for_by_name(mmio, shm):
+    r = mmio("--regs", f"{ACCESS_SVD}:TIMER", shm.spec, "read", "SR")
+    assert r.rc == 0, r
+    r = mmio("--regs", f"{ACCESS_SVD}:TIMER", shm.spec, "watch", "SR", "--count", "1")
+    assert r.rc == 2 and "changes it" in r.err, r
+    r = mmio("--regs", f"{ACCESS_SVD}:TIMER", shm.spec, "read", "TXDATA")
+    assert r.rc == 2 and "write-only" in r.err, r
+
+
+def test_names_count_from_the_peripheral_or_need_one(mmio, shm):
+    # TIMER is at 0x40054000: without --peripheral its registers are far
+    # past the end of a 4 KiB object.
+    r = mmio("--regs", ACCESS_SVD, shm.spec, "read", "TIMER.CR")
+    assert r.rc == 2 and "--peripheral" in r.err, r
+    r = mmio("--regs", ACCESS_SVD, "--peripheral", "NOPE", shm.spec, "read", "CR")
+    assert r.rc == 2 and "no peripheral named 'NOPE'" in r.err, r
