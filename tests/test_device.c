@@ -377,6 +377,23 @@ static void a_device_says_why_its_memory_reads_as_all_ones(void **state) {
   mmio_device_close(dev);
 }
 
+static void an_address_is_diagnosed_through_the_bar_that_holds_it(void **state) {
+  char buf[512];
+  (void)state;
+  make_function("0000:00:03.0", "0x1234\n", "0x11e8\n", 0xff);
+  put_config(0x2, 0, 0);
+  assert_int_equal(mmio__diagnose_address_at(&env, buf, sizeof(buf), 0xfe000010), 0);
+  assert_string_equal(buf, "");
+  put_config(0x0, -1, 0);
+  assert_true(mmio__diagnose_address_at(&env, buf, sizeof(buf), 0xfe000ffc) > 0);
+  assert_non_null(strstr(buf, "0xfe000ffc is in BAR 0 of 0000:00:03.0. "));
+  assert_non_null(strstr(buf, "memory decoding off"));
+  /* Outside every BAR, and in the I/O BAR's numbers: not ours to say. */
+  assert_int_equal(mmio__diagnose_address_at(&env, buf, sizeof(buf), 0xfe001000), 0);
+  assert_int_equal(mmio__diagnose_address_at(&env, buf, sizeof(buf), 0xc000), 0);
+  assert_int_equal(mmio__diagnose_address_at(&env, NULL, 4, 0xfe000000), -EINVAL);
+}
+
 struct seen {
   char list[1024];
 };
@@ -450,6 +467,8 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(every_device_is_listed_in_a_stable_order, setup, teardown),
       cmocka_unit_test_setup_teardown(a_device_says_why_its_memory_reads_as_all_ones, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(an_address_is_diagnosed_through_the_bar_that_holds_it, setup,
                                       teardown),
       cmocka_unit_test(null_arguments_are_refused_the_same_way),
   };

@@ -169,6 +169,14 @@ MMIO_API void mmio_device_irq_disable(mmio_device *dev);
 MMIO_API int mmio_device_diagnose(char *buf, size_t cap, const mmio_device *dev);
 
 /*
+ * The same for the PCI function one of whose memory BARs holds the
+ * physical address addr: for phys: sources and devmem-style tools, which
+ * know only an address. The text starts by naming the function and BAR.
+ * Returns as mmio_device_diagnose; 0 also when no BAR holds addr.
+ */
+MMIO_API int mmio_diagnose_address(char *buf, size_t cap, uint64_t addr);
+
+/*
  * Calls fn(arg, spec) for each device of this machine that a spec names:
  * every PCI function ("pci:0000:00:03.0", also "vfio:..." when it is bound
  * to vfio-pci) and every UIO device ("uio:uio0"), PCI functions in address

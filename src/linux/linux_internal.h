@@ -295,6 +295,9 @@ struct mmio_device {
   struct mmio_device_info info;
 };
 
+/* mmio_diagnose_address over the given roots. */
+int mmio__diagnose_address_at(const struct mmio__env *env, char *buf, size_t cap, uint64_t addr);
+
 /* mmio_device_each over the given roots. */
 int mmio__device_each_at(const struct mmio__env *env, int (*fn)(void *arg, const char *spec),
                          void *arg);

@@ -125,17 +125,25 @@ int cli_source_open(struct cli_source *s, const struct cli_options *o, int writa
 void cli_source_close(struct cli_source *s);
 
 /*
- * Waits up to timeout_us (0: forever) for the source's interrupt. Returns 1
- * with *count set, 0 on timeout, or a negative error (-ENOTSUP when the
- * source has none).
+ * Enables the source's interrupt, when the session waits for it: at open,
+ * so that one raised by an earlier command of the session is not missed.
+ * Returns 0 or CLI_FAILED (message printed).
+ */
+int cli_source_arm_irq(struct cli_source *s);
+
+/*
+ * Waits up to timeout_us (0: forever) for the source's interrupt, armed
+ * by cli_source_arm_irq. Returns 1 with *count set, 0 on timeout, or a
+ * negative error.
  */
 int cli_source_irq(struct cli_source *s, uint64_t timeout_us, uint64_t *count);
 
 /*
- * When value is all ones for its width and the source is a PCI function,
- * says on stderr (once per run) what its config space shows.
+ * When value, read at off, is all ones for its width and the source is a
+ * PCI function (or a phys: window into one's BAR), says on stderr (once
+ * per run) what its config space shows, when that explains it.
  */
-void cli_source_hint(struct cli_source *s, uint64_t value, unsigned width);
+void cli_source_hint(struct cli_source *s, uint64_t off, uint64_t value, unsigned width);
 
 /* The info command: what the source is, for people or in the JSON
  * document. */
@@ -185,6 +193,10 @@ void cli_out_end(struct cli_out *o);
 /* Prints the JSON document (with an "error" member when err_text is not
  * NULL) and frees it. */
 void cli_out_finish(struct cli_out *o, const char *err_text);
+/* Prints v as 0x and lowercase hex, zero-padded to digits, then end
+ * unless it is '\0': what printf's "0x%0*llx" prints, without its cost on
+ * every value of a long batch. */
+void cli_print_hex(FILE *f, uint64_t v, int digits, char end);
 /* Appends s to t as a JSON string literal (quoted, escaped). */
 void cli_json_string(struct cli_text *t, const char *s);
 
@@ -218,7 +230,8 @@ struct cli_target {
 /* One command, parsed. */
 struct cli_cmd {
   enum cli_op op;
-  char where[32];      /* "line 7", "command 2": for messages */
+  int line;            /* its batch file line, or 0 */
+  size_t index;        /* its place on the command line, from 1 */
   const char *verb;    /* as typed ("read32") */
   struct cli_target t; /* read, write, modify, poll, watch; dump/fill/load/copy source */
   uint64_t dst;        /* copy: the destination offset */
@@ -250,6 +263,10 @@ struct cli_session {
   int interrupted; /* watch: SIGINT or SIGTERM arrived */
 };
 
+/* "line 7" or "command 2": where a message's command is. Static; valid
+ * until the next call. */
+const char *cli_where(const struct cli_cmd *c);
+
 /* Whether the command needs the region (all but irq and info). */
 int cli_cmd_needs_region(const struct cli_cmd *c);
 /* Whether it stores to the device. */
@@ -257,7 +274,7 @@ int cli_cmd_stores(const struct cli_cmd *c);
 
 /*
  * Parses one command's words. Returns 0, or CLI_USAGE after printing a
- * message that starts with c->where.
+ * message that starts with cli_where(c).
  */
 int cli_cmd_parse(struct cli_session *s, struct cli_cmd *c, int argc, char **argv);
 

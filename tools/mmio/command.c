@@ -54,7 +54,7 @@ static int cli__bad(const struct cli_cmd *c, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
-  cli_say("%s: %s", c->where, msg);
+  cli_say("%s: %s", cli_where(c), msg);
   return CLI_USAGE;
 }
 
@@ -183,17 +183,18 @@ static int cli__options(struct cli_cmd *c, unsigned allowed, int argc, char **ar
   for (i = 0; i < argc && rc == 0; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    unsigned opt = !strcmp(a, "--width")      ? OPT_WIDTH
-                   : !strcmp(a, "-o")         ? OPT_OUTPUT
-                   : !strcmp(a, "--timeout")  ? OPT_TIMEOUT
-                   : !strcmp(a, "--interval") ? OPT_INTERVAL
-                   : !strcmp(a, "--count")    ? OPT_COUNT
-                                              : 0;
+    unsigned opt;
     /* "-4" is a number with a sign, for the number's own message. */
     if (a[0] != '-' || (a[1] >= '0' && a[1] <= '9')) {
       argv[n++] = argv[i];
       continue;
     }
+    opt = !strcmp(a, "--width")      ? OPT_WIDTH
+          : !strcmp(a, "-o")         ? OPT_OUTPUT
+          : !strcmp(a, "--timeout")  ? OPT_TIMEOUT
+          : !strcmp(a, "--interval") ? OPT_INTERVAL
+          : !strcmp(a, "--count")    ? OPT_COUNT
+                                     : 0;
     if (!(opt & allowed))
       return cli__bad(c, "%s takes no option %s (mmio %s --help)", c->verb, a,
                       cli__verb(c->op)->name);
@@ -309,7 +310,8 @@ static int cli__parse_load(struct cli_session *s, struct cli_cmd *c, int argc, c
   c->file = argv[1];
   fd = open(c->file, O_RDONLY | O_CLOEXEC);
   if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    cli_say("%s: cannot read %s: %s", c->where, c->file, fd < 0 ? strerror(errno) : "not a file");
+    cli_say("%s: cannot read %s: %s", cli_where(c), c->file,
+            fd < 0 ? strerror(errno) : "not a file");
     rc = CLI_FAILED;
   } else {
     c->len = (uint64_t)st.st_size;
@@ -476,10 +478,10 @@ static int cli__failed(struct cli_session *s, struct cli_cmd *c, const char *wha
   char name[32];
   cli__access_name(name, sizeof(name), what, width);
   if (err == MMIO_ERR_REJECTED && s->src.rejected[0] != '\0')
-    cli_say("%s: %s at 0x%llx failed: %s", c->where, name, (unsigned long long)off,
+    cli_say("%s: %s at 0x%llx failed: %s", cli_where(c), name, (unsigned long long)off,
             s->src.rejected);
   else
-    cli_say("%s: %s at 0x%llx failed: %s (%s)", c->where, name, (unsigned long long)off,
+    cli_say("%s: %s at 0x%llx failed: %s (%s)", cli_where(c), name, (unsigned long long)off,
             mmio_strerror(err), mmio_err_name(err));
   return CLI_FAILED;
 }
@@ -501,16 +503,16 @@ static void cli__print_value(struct cli_session *s, const struct cli_cmd *c, uin
   const int digits = (int)cli_digits(cli__bits(t));
   const char *enum_name = t->name.field != NULL ? mmio_field_enum_name(t->name.field, v) : NULL;
   if (o->quiet) {
-    printf("0x%0*llx\n", digits, (unsigned long long)v);
+    cli_print_hex(stdout, v, digits, '\n');
   } else if (!o->json) {
-    if (t->name.reg != NULL)
-      printf("%s @ 0x%0*llx", t->text, cli__off_digits(s), (unsigned long long)off);
-    else
-      printf("0x%0*llx", cli__off_digits(s), (unsigned long long)off);
-    if (t->bits) printf("[%u:%u]", t->msb, t->lsb);
-    printf(": 0x%0*llx%s%s\n", digits, (unsigned long long)v, enum_name ? " " : "",
-           enum_name ? enum_name : "");
+    if (t->name.reg != NULL) printf("%s @ ", t->text);
+    cli_print_hex(stdout, off, cli__off_digits(s), t->bits ? '[' : ':');
+    if (t->bits) printf("%u:%u]:", t->msb, t->lsb);
+    putchar(' ');
+    cli_print_hex(stdout, v, digits, enum_name != NULL ? ' ' : '\n');
+    if (enum_name != NULL) printf("%s\n", enum_name);
   }
+  if (!o->json) return;
   cli_out_begin(o, "read");
   cli_out_u64(o, "offset", off);
   cli_out_u64(o, "width", 8 * t->width);
@@ -559,7 +561,7 @@ static int cli__load(struct cli_session *s, struct cli_cmd *c, uint64_t off, uns
                      uint64_t *v) {
   int err = mmio_try_load_width(&s->src.r, (size_t)off, width, v);
   if (err != 0) return cli__failed(s, c, "read", off, width, err);
-  cli_source_hint(&s->src, *v, width);
+  cli_source_hint(&s->src, off, *v, width);
   return 0;
 }
 
@@ -578,7 +580,7 @@ static int cli__verify(struct cli_session *s, struct cli_cmd *c, uint64_t off, u
   rc = cli__load(s, c, off, c->t.width, &back);
   if (rc != 0 || ((back ^ want) & mask) == 0) return rc;
   cli_say("%s: write%u at 0x%llx did not hold: wrote 0x%llx, read back 0x%llx (mask 0x%llx): %s",
-          c->where, 8 * c->t.width, (unsigned long long)off, (unsigned long long)want,
+          cli_where(c), 8 * c->t.width, (unsigned long long)off, (unsigned long long)want,
           (unsigned long long)back, (unsigned long long)mask,
           mmio_strerror(MMIO_ERR_WRITE_DROPPED));
   return CLI_FAILED;
@@ -591,7 +593,7 @@ static int cli__run_read(struct cli_session *s, struct cli_cmd *c) {
   if (t->name.reg != NULL) {
     err = mmio_regmap_read(s->map, &t->name, MMIO_REGS_READ_EFFECTS, &v);
     if (err != 0) return cli__failed(s, c, "read", t->off, t->width, err);
-    if (t->name.field == NULL) cli_source_hint(&s->src, v, t->width);
+    if (t->name.field == NULL) cli_source_hint(&s->src, t->off, v, t->width);
     cli__print_value(s, c, t->off, v);
     if (t->name.field == NULL && t->name.reg->nfields > 0) cli__print_fields(s, t->name.reg, v);
     cli_out_end(&s->out);
@@ -730,7 +732,7 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
   uint64_t done = 0;
   int rc = 0, err;
   if (buf == NULL) {
-    cli_say("%s: out of memory for %llu bytes", c->where, (unsigned long long)c->len);
+    cli_say("%s: out of memory for %llu bytes", cli_where(c), (unsigned long long)c->len);
     return CLI_FAILED;
   }
   if (c->file != NULL) {
@@ -741,7 +743,7 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
     else
       cli_text_add(&name, "%s.partial", c->file);
     if ((f = fopen(name.buf, "wb")) == NULL) {
-      cli_say("%s: cannot create %s: %s", c->where, name.buf, strerror(errno));
+      cli_say("%s: cannot create %s: %s", cli_where(c), name.buf, strerror(errno));
       free(buf);
       return CLI_FAILED;
     }
@@ -759,7 +761,7 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
   if (rc == 0 && f != NULL &&
       (fwrite(buf, 1, (size_t)c->len, f) != c->len || fflush(f) != 0 ||
        (strcmp(name.buf, c->file) != 0 && rename(name.buf, c->file) != 0))) {
-    cli_say("%s: cannot write %s: %s", c->where, c->file, strerror(errno));
+    cli_say("%s: cannot write %s: %s", cli_where(c), c->file, strerror(errno));
     rc = CLI_FAILED;
   }
   if (f != NULL) fclose(f);
@@ -875,9 +877,12 @@ static int cli__run_load(struct cli_session *s, struct cli_cmd *c) {
 static int cli__run_poll(struct cli_session *s, struct cli_cmd *c) {
   const struct cli_target *t = &c->t;
   const uint64_t timeout = c->timeout_us;
-  uint64_t last = 0, start = mmio_clock_ns();
+  uint64_t last = 0, start;
   char name[32];
   int err;
+  /* What was printed so far is seen before a wait that may be long. */
+  fflush(stdout);
+  start = mmio_clock_ns();
   if (t->name.field != NULL)
     err = mmio_regmap_poll(s->map, &t->name, c->value, timeout, c->interval_us, 0, &last);
   else
@@ -889,17 +894,16 @@ static int cli__run_poll(struct cli_session *s, struct cli_cmd *c) {
   if (err == -ETIMEDOUT) {
     cli_say("%s: %s %s timed out after %.3f s: the last value was 0x%0*llx, not (value & 0x%llx) "
             "== 0x%llx; raise --timeout if the device is slow",
-            c->where, name, t->text, (double)(mmio_clock_ns() - start) / 1e9,
+            cli_where(c), name, t->text, (double)(mmio_clock_ns() - start) / 1e9,
             (int)cli_digits(cli__bits(t)), (unsigned long long)last, (unsigned long long)c->mask,
             (unsigned long long)c->value);
     return CLI_TIMEOUT;
   }
   if (err != 0) return cli__failed(s, c, "poll", t->off, t->width, err);
+  /* -q: a poll prints nothing; its value is not a read the script asked for. */
   if (!s->out.json && !s->out.quiet)
     printf("%s: 0x%0*llx after %.6f s\n", t->text, (int)cli_digits(cli__bits(t)),
            (unsigned long long)last, (double)(mmio_clock_ns() - start) / 1e9);
-  else if (s->out.quiet)
-    printf("0x%0*llx\n", (int)cli_digits(cli__bits(t)), (unsigned long long)last);
   cli_out_begin(&s->out, "poll");
   cli_out_u64(&s->out, "offset", t->off);
   cli_out_u64(&s->out, "width", 8 * t->width);
@@ -964,15 +968,17 @@ static int cli__run_watch(struct cli_session *s, struct cli_cmd *c) {
 
 static int cli__run_irq(struct cli_session *s, struct cli_cmd *c) {
   uint64_t count = 0;
-  int rc = cli_source_irq(&s->src, c->timeout_us, &count);
+  int rc;
+  fflush(stdout);
+  rc = cli_source_irq(&s->src, c->timeout_us, &count);
   if (rc == 0) {
     cli_say("%s: no interrupt within %.3f s (raise --timeout, or check that the device raises "
             "it and that its interrupt is enabled at the device)",
-            c->where, (double)c->timeout_us / 1e6);
+            cli_where(c), (double)c->timeout_us / 1e6);
     return CLI_TIMEOUT;
   }
   if (rc < 0) {
-    cli_say("%s: waiting for the interrupt failed: %s (%s)", c->where, mmio_strerror(rc),
+    cli_say("%s: waiting for the interrupt failed: %s (%s)", cli_where(c), mmio_strerror(rc),
             mmio_err_name(rc));
     return CLI_FAILED;
   }
@@ -999,7 +1005,7 @@ static void cli__plan_line(struct cli_session *s, struct cli_cmd *c, const char 
   va_start(ap, fmt);
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
-  if (!s->out.json) printf("%s: %s\n", c->where, text);
+  if (!s->out.json) printf("%s: %s\n", cli_where(c), text);
   cli_out_begin(&s->out, cli__verb(c->op)->name);
   cli_out_u64(&s->out, "offset", c->t.off);
   cli_out_u64(&s->out, "width", 8 * c->t.width);
@@ -1233,6 +1239,15 @@ static const struct cli_verb *cli__find_verb(const char *word, unsigned *width) 
     }
   }
   return NULL;
+}
+
+const char *cli_where(const struct cli_cmd *c) {
+  static char where[48];
+  if (c->line != 0)
+    snprintf(where, sizeof(where), "line %d", c->line);
+  else
+    snprintf(where, sizeof(where), "command %zu", c->index);
+  return where;
 }
 
 int cli_cmd_needs_region(const struct cli_cmd *c) { return c->op != CLI_IRQ && c->op != CLI_INFO; }

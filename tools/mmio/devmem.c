@@ -99,6 +99,8 @@ int cli_devmem_main(int argc, char **argv) {
     err = mmio_try_load_width(&src.r, 0, bits / 8, &v);
     /* Exactly busybox's line: uppercase hex, zero-padded to the width. */
     if (err == 0) printf("0x%0*llX\n", (int)(bits / 4), (unsigned long long)v);
+    fflush(stdout);
+    if (err == 0) cli_source_hint(&src, 0, v, bits / 8);
   }
   if (err != 0) {
     cli_say("%s%u at 0x%llx failed: %s (%s)", argc == 4 ? "write" : "read", bits,

@@ -5,11 +5,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -173,7 +175,7 @@ struct cli__words {
   char *text;     /* a batch file's text, which argv points into */
   size_t *starts; /* where each command starts in argv */
   int *lines;     /* its batch line, or 0 */
-  size_t ncmds;
+  size_t ncmds, cmds_cap;
 };
 
 static int cli__push(struct cli__words *w, char *word) {
@@ -194,11 +196,15 @@ static int cli__end_command(struct cli__words *w, size_t *start, int line) {
   int *ln;
   if (w->n == *start) return 0;
   if (cli__push(w, NULL) != 0) return -1;
-  st = realloc(w->starts, (w->ncmds + 1) * sizeof(*st));
-  if (st != NULL) w->starts = st;
-  ln = realloc(w->lines, (w->ncmds + 1) * sizeof(*ln));
-  if (ln != NULL) w->lines = ln;
-  if (st == NULL || ln == NULL) return -1;
+  if (w->ncmds == w->cmds_cap) {
+    const size_t cap = w->cmds_cap ? 2 * w->cmds_cap : 16;
+    st = realloc(w->starts, cap * sizeof(*st));
+    if (st != NULL) w->starts = st;
+    ln = realloc(w->lines, cap * sizeof(*ln));
+    if (ln != NULL) w->lines = ln;
+    if (st == NULL || ln == NULL) return -1;
+    w->cmds_cap = cap;
+  }
   w->starts[w->ncmds] = *start;
   w->lines[w->ncmds++] = line;
   *start = w->n;
@@ -216,33 +222,48 @@ static int cli__words_argv(struct cli__words *w, int argc, char **argv) {
   return cli__end_command(w, &start, 0);
 }
 
+/* What a batch file's bytes are to the scanner: 0 for a word's byte. */
+enum { CLI__WORD = 0, CLI__BLANK, CLI__NEWLINE, CLI__HASH, CLI__END };
+static const unsigned char cli__class[256] = {
+    ['\0'] = CLI__END,   [' '] = CLI__BLANK,  ['\t'] = CLI__BLANK,   ['\r'] = CLI__BLANK,
+    ['\f'] = CLI__BLANK, ['\v'] = CLI__BLANK, ['\n'] = CLI__NEWLINE, ['#'] = CLI__HASH,
+};
+
 /* A batch file: one command per line (';' may separate more), blank
  * lines and '#' comments ignored. */
 static int cli__words_batch(struct cli__words *w, const char *path) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-  size_t len = 0, cap = 0, start = 0;
-  char *p, *line, *save_line = NULL;
-  int no = 0, rc = 0;
-  if (f == NULL) {
+  const int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  size_t len = 0, cap;
+  ssize_t got = 1;
+  char *p;
+  int no = 0, rc = 0, err = 0;
+  size_t start = 0;
+  if (fd < 0 || fstat(fd, &st) != 0) {
     cli_say("cannot read the batch file %s: %s", path, strerror(errno));
+    if (fd > 0) close(fd);
     return CLI_FAILED;
   }
-  for (;;) {
-    size_t got;
-    if (len + 4096 + 1 > cap) {
-      const size_t more = 2 * cap + 8192;
-      char *t = realloc(w->text, more);
-      if (t == NULL) break;
-      w->text = t;
-      cap = more;
+  /* A file is read whole in one call; a pipe in growing steps. */
+  cap = S_ISREG(st.st_mode) && (uint64_t)st.st_size < SIZE_MAX / 2 ? (size_t)st.st_size + 1 : 65536;
+  while (got > 0 && err == 0) {
+    if (len + 1 >= cap) {
+      char *t = realloc(w->text, cap *= 2);
+      if (t == NULL)
+        err = ENOMEM;
+      else
+        w->text = t;
+    } else if (w->text == NULL && (w->text = malloc(cap)) == NULL) {
+      err = ENOMEM;
     }
-    got = fread(w->text + len, 1, cap - len - 1, f);
-    len += got;
-    if (got == 0) break;
+    if (err == 0 && (got = read(fd, w->text + len, cap - len - 1)) > 0) len += (size_t)got;
+    if (got < 0 && errno != EINTR) err = errno;
+    if (got < 0 && errno == EINTR) got = 1;
+    if (S_ISREG(st.st_mode) && len == (size_t)st.st_size) got = 0;
   }
-  if (f != stdin) fclose(f);
-  if (w->text == NULL || len + 4096 + 1 > cap) {
-    cli_say("out of memory reading %s", path);
+  if (fd > 0) close(fd);
+  if (err != 0) {
+    cli_say("cannot read the batch file %s: %s", path, strerror(err));
     return CLI_FAILED;
   }
   w->text[len] = '\0';
@@ -250,18 +271,28 @@ static int cli__words_batch(struct cli__words *w, const char *path) {
     cli_say("%s is not a text file of commands", path);
     return CLI_USAGE;
   }
-  /* Lines one by one (strtok_r would merge blank lines and lose numbers). */
-  for (line = w->text; line != NULL && rc == 0; line = save_line) {
-    char *word, *save = NULL;
-    no++;
-    save_line = strchr(line, '\n');
-    if (save_line != NULL) *save_line++ = '\0';
-    if ((p = strchr(line, '#')) != NULL) *p = '\0';
-    for (word = strtok_r(line, " \t\r\f\v", &save); word != NULL && rc == 0;
-         word = strtok_r(NULL, " \t\r\f\v", &save))
-      rc = strcmp(word, ";") == 0 ? cli__end_command(w, &start, no) : cli__push(w, word);
-    if (rc == 0) rc = cli__end_command(w, &start, no);
+  /* One pass over the text: words end at blanks, lines at '\n', and '#'
+   * starts a comment to the end of the line (glued to a word, too). */
+  for (p = w->text, no = 1; *p != '\0' && rc == 0;) {
+    const unsigned char k = cli__class[(unsigned char)*p];
+    if (k == CLI__NEWLINE) {
+      rc = cli__end_command(w, &start, no++);
+      *p++ = '\0';
+    } else if (k == CLI__BLANK) {
+      *p++ = '\0';
+    } else if (k == CLI__HASH) {
+      while (*p != '\0' && *p != '\n')
+        *p++ = '\0';
+    } else {
+      char *word = p;
+      while (cli__class[(unsigned char)*p] == 0)
+        p++;
+      rc = p - word == 1 && word[0] == ';' ? cli__end_command(w, &start, no) : cli__push(w, word);
+      /* What ends the word (a blank, '\n', '#' or the end) is handled by
+       * the next turn, which also writes the word's terminating NUL. */
+    }
   }
+  if (rc == 0) rc = cli__end_command(w, &start, no);
   if (rc != 0) cli_say("out of memory reading %s", path);
   return rc != 0 ? CLI_FAILED : 0;
 }
@@ -318,6 +349,14 @@ static int cli__bind(struct cli_session *s) {
   return err != 0 ? CLI_FAILED : 0;
 }
 
+/* Whether any command is an op. */
+static int cli__any(const struct cli_session *s, enum cli_op op) {
+  size_t i;
+  for (i = 0; i < s->ncmds; i++)
+    if (s->cmds[i].op == op) return 1;
+  return 0;
+}
+
 /* Whether any command reads, modifies and writes: they take the lock. */
 static int cli__any_rmw(const struct cli_session *s) {
   size_t i;
@@ -343,10 +382,8 @@ static int cli__parse_all(struct cli_session *s, struct cli__words *w) {
     int argc = 0;
     while (argv[argc] != NULL)
       argc++;
-    if (w->lines[i] != 0)
-      snprintf(c->where, sizeof(c->where), "line %d", w->lines[i]);
-    else
-      snprintf(c->where, sizeof(c->where), "command %zu", i + 1);
+    c->line = w->lines[i];
+    c->index = i + 1;
     rc = cli_cmd_parse(s, c, argc, argv);
     stores |= cli_cmd_stores(c);
     needs_region |= cli_cmd_needs_region(c);
@@ -387,10 +424,9 @@ static int cli__session(struct cli_session *s, struct cli__words *w) {
   }
   for (i = 0; i < s->ncmds && rc == 0; i++)
     rc = cli_cmd_check(s, &s->cmds[i]);
-  for (i = 0; i < s->ncmds && rc == 0; i++) {
+  if (rc == 0 && cli__any(s, CLI_IRQ) && !s->opt.dry_run) rc = cli_source_arm_irq(&s->src);
+  for (i = 0; i < s->ncmds && rc == 0; i++)
     rc = cli_cmd_run(s, &s->cmds[i]);
-    fflush(stdout);
-  }
   return rc;
 }
 

@@ -9,12 +9,16 @@
 
 #include "cli.h"
 
+/* One more than the value of each digit character; 0 for the others. */
+static const unsigned char cli__digits[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 /* The value of digit c in base, or -1. */
 static int cli__digit(char c, unsigned base) {
-  int d = -1;
-  if (c >= '0' && c <= '9') d = c - '0';
-  if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+  const int d = (int)cli__digits[(unsigned char)c] - 1;
   return d >= 0 && (unsigned)d < base ? d : -1;
 }
 
@@ -23,9 +27,18 @@ static uint64_t cli__suffix(char c) {
   return c == 'k' || c == 'K' ? 1ull << 10 : c == 'M' ? 1ull << 20 : c == 'G' ? 1ull << 30 : 0;
 }
 
+/* The base a prefix names ("0x", "0o", "0b"), or 0. */
+static unsigned cli__base(const char *p) {
+  if (p[0] != '0') return 0;
+  if (p[1] == 'x' || p[1] == 'X') return 16;
+  if (p[1] == 'o' || p[1] == 'O') return 8;
+  if (p[1] == 'b' || p[1] == 'B') return 2;
+  return 0;
+}
+
 int cli_number(uint64_t *out, const char *text, unsigned flags, char *why, size_t cap) {
   const char *p = text;
-  unsigned base = 10;
+  unsigned base = cli__base(text);
   uint64_t v = 0, mult = 1;
   size_t n = strlen(text), ndigits = 0;
   int err = 0;
@@ -41,24 +54,27 @@ int cli_number(uint64_t *out, const char *text, unsigned flags, char *why, size_
     mult = cli__suffix(text[n - 1]);
     n--;
   }
-  if (n > 2 && p[0] == '0' && strchr("xXoObB", p[1]) != NULL) {
-    base = p[1] == 'x' || p[1] == 'X' ? 16 : p[1] == 'o' || p[1] == 'O' ? 8 : 2;
+  if (base != 0 && n > 2) {
     p += 2;
     n -= 2;
-  } else if (n > 1 && p[0] == '0' && cli__digit(p[1], 10) >= 0) {
+  } else if (n > 1 && p[0] == '0' && p[1] >= '0' && p[1] <= '9') {
     snprintf(why, cap, "'%.80s': a decimal number has no leading zero (0o for octal, 0x for hex)",
              text);
     return -1;
+  } else {
+    base = 10;
   }
+  /* v * base + d overflows when v > max_v, or v == max_v and d > max_d. */
+  const uint64_t max_v = UINT64_MAX / base, max_d = UINT64_MAX % base;
   for (; n > 0 && err == 0; p++, n--) {
     const int d = cli__digit(*p, base);
-    if (*p == '_' && ndigits > 0 && n > 1 && p[1] != '_') continue;
-    if (d < 0)
-      err = -1;
-    else if (v > (UINT64_MAX - (uint64_t)d) / base)
-      err = -2;
-    else
-      v = v * base + (uint64_t)d, ndigits++;
+    if (d >= 0) {
+      if (v > max_v || (v == max_v && (uint64_t)d > max_d)) err = -2;
+      v = v * base + (uint64_t)d;
+      ndigits++;
+    } else if (!(*p == '_' && ndigits > 0 && n > 1 && p[1] != '_')) {
+      err = -1; /* not a digit, nor a '_' between two */
+    }
   }
   if (err == 0 && ndigits == 0) err = -1;
   if (err == 0 && v > UINT64_MAX / mult) err = -2;

@@ -4,6 +4,7 @@
  * run and printed once at the end, so that stdout always holds one whole
  * document, with an "error" member when a command failed.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,4 +137,20 @@ void cli_out_finish(struct cli_out *o, const char *err_text) {
   free(o->doc);
   o->doc = NULL;
   o->len = o->cap = 0;
+}
+
+void cli_print_hex(FILE *f, uint64_t v, int digits, char end) {
+  static const char hex[] = "0123456789abcdef";
+  int i;
+  if (digits < 1) digits = 1;
+  if (digits > 16) digits = 16;
+  while (digits < 16 && (v >> (4 * digits)) != 0)
+    digits++;
+  /* putc_unlocked: the tool has one thread, and a batch prints a value
+   * per read, so stdio's locking and fwrite's bookkeeping would show. */
+  putc_unlocked('0', f);
+  putc_unlocked('x', f);
+  for (i = digits - 1; i >= 0; i--)
+    putc_unlocked(hex[(v >> (4 * i)) & 0xf], f);
+  if (end != '\0') putc_unlocked(end, f);
 }

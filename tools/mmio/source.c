@@ -125,6 +125,16 @@ void cli_source_close(struct cli_source *s) {
   s->model = NULL;
 }
 
+int cli_source_arm_irq(struct cli_source *s) {
+  int err;
+  if (s->model != NULL) return 0;
+  err = mmio_device_irq_enable(s->dev, MMIO_IRQ_DEFAULT);
+  if (err != 0)
+    cli_say("cannot enable the interrupt of %s: %s (%s)", s->spec, mmio_strerror(err),
+            mmio_err_name(err));
+  return err != 0 ? CLI_FAILED : 0;
+}
+
 int cli_source_irq(struct cli_source *s, uint64_t timeout_us, uint64_t *count) {
   /* Milliseconds, rounded up so that a short timeout still waits. */
   const uint64_t ms = (timeout_us + 999) / 1000;
@@ -135,22 +145,26 @@ int cli_source_irq(struct cli_source *s, uint64_t timeout_us, uint64_t *count) {
     *count = rc == 1 ? 1 : 0;
     return rc;
   }
-  rc = mmio_device_irq_enable(s->dev, MMIO_IRQ_DEFAULT);
-  if (rc == 0) rc = mmio_device_irq_wait(s->dev, timeout_ms, count);
-  /* Level-triggered lines stay masked until acknowledged: leave the line
-   * unmasked for whoever handles the next one. */
+  rc = mmio_device_irq_wait(s->dev, timeout_ms, count);
+  /* Level-triggered lines stay masked after an interrupt until
+   * acknowledged: unmask for the next wait, or whoever comes next. */
   if (rc == 1) (void)mmio_device_irq_ack(s->dev);
-  mmio_device_irq_disable(s->dev);
   return rc;
 }
 
-void cli_source_hint(struct cli_source *s, uint64_t value, unsigned width) {
+void cli_source_hint(struct cli_source *s, uint64_t off, uint64_t value, unsigned width) {
   static int given;
+  struct mmio_device_info info;
   char text[1024];
   const uint64_t ones = width == 8 ? ~0ull : (1ull << (8 * width)) - 1;
-  if (given || value != ones || s->dev == NULL) return;
+  int n = 0;
+  if (given || value != ones || s->dev == NULL || mmio_device_info(&info, s->dev) != 0) return;
   given = 1;
-  if (mmio_device_diagnose(text, sizeof(text), s->dev) > 0) cli_say("note: %s", text);
+  if (info.pci_address[0] != '\0')
+    n = mmio_device_diagnose(text, sizeof(text), s->dev);
+  else if (info.source == MMIO_SOURCE_PHYS)
+    n = mmio_diagnose_address(text, sizeof(text), s->address + off);
+  if (n > 0) cli_say("note: read all ones: %s", text);
 }
 
 void cli_source_lock_id(char *buf, size_t cap, const struct cli_source *s) {
