@@ -692,6 +692,7 @@ static PyObject *pymmio_register_dir(pymmio_register *self, PyObject *unused) {
   (void)unused;
   if (names == NULL) return NULL;
   fields = pymmio_register_get_fields(self, NULL);
+  if (fields != NULL) Py_SETREF(fields, PySequence_List(fields));
   if (fields != NULL) all = PySequence_Concat(names, fields);
   Py_XDECREF(fields);
   Py_DECREF(names);
@@ -712,10 +713,8 @@ static PyObject *pymmio_register_repr(pymmio_register *self) {
                reg->width * 8, mmio_access_name(reg->access), reg->nfields > 0 ? ":" : "");
   for (i = 0; i < reg->nfields && n > 0 && (size_t)n < sizeof(text); i++) {
     const struct mmio_field *f = &reg->fields[i];
-    if (f->msb == f->lsb)
-      n += snprintf(text + n, sizeof(text) - (size_t)n, " %s[%u]", f->name, f->lsb);
-    else
-      n += snprintf(text + n, sizeof(text) - (size_t)n, " %s[%u:%u]", f->name, f->msb, f->lsb);
+    /* NAME[hi:lo], as decode() and hwreg write them. */
+    n += snprintf(text + n, sizeof(text) - (size_t)n, " %s[%u:%u]", f->name, f->msb, f->lsb);
   }
   if (n > 0 && (size_t)n < sizeof(text)) snprintf(text + n, sizeof(text) - (size_t)n, ">");
   return PyUnicode_FromString(text);
