@@ -13,7 +13,8 @@ import pytest
 
 import mmio
 
-EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples")
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+EXAMPLES = os.path.join(ROOT, "examples")
 EDU_REGS = os.path.abspath(os.path.join(EXAMPLES, "edu", "edu.regs"))
 EDU_SVD = os.path.abspath(os.path.join(EXAMPLES, "edu", "edu.svd"))
 
