@@ -46,6 +46,10 @@ typedef struct {
   PyObject *keep;  /* pymmio_model * or NULL */
   PyObject *spec;  /* str: the spec it was opened with, for repr */
   uint64_t origin; /* byte 0's offset in what the spec opened, for repr */
+  /* What addresses r by offset and would see its window move under it if
+   * r were split: the register maps bound to it, and the polls waiting on
+   * it in other threads. split() refuses while either is nonzero. */
+  Py_ssize_t maps, polls;
   PyObject *weakrefs;
 } pymmio_region;
 

@@ -335,14 +335,19 @@ int pymmio_poll_loop(uint64_t *last, pymmio_region *region, pymmio_read_fn read,
                      uint64_t mask, uint64_t expected, uint64_t timeout_ns, uint64_t interval_ns) {
   uint64_t deadline = mmio_clock_ns();
   PyThreadState *thread;
+  int err = 0;
   deadline = timeout_ns > UINT64_MAX - deadline ? UINT64_MAX : deadline + timeout_ns;
+  region->polls++;
   for (;;) {
     const int late = mmio_clock_ns() >= deadline;
     uint64_t wait_ns = interval_ns;
-    int err = read(ctx, last);
-    if (err != 0) return err;
-    if ((*last & mask) == expected) return 0;
-    if (late) return -ETIMEDOUT;
+    err = read(ctx, last);
+    if (err != 0) break;
+    if ((*last & mask) == expected) break;
+    if (late) {
+      err = -ETIMEDOUT;
+      break;
+    }
     if (deadline != UINT64_MAX) {
       /* Sleep no further than the deadline: the final read comes then. */
       const uint64_t now = mmio_clock_ns();
@@ -355,10 +360,15 @@ int pymmio_poll_loop(uint64_t *last, pymmio_region *region, pymmio_read_fn read,
       nanosleep(&ts, NULL);
     }
     PyEval_RestoreThread(thread);
-    if (PyErr_CheckSignals() < 0) return PYMMIO_PY_ERROR;
-    /* Another thread may have closed the region while this one slept. */
-    if (pymmio_region_check_open(region) < 0) return PYMMIO_PY_ERROR;
+    /* A signal's exception, or another thread closed the region while
+     * this one slept. */
+    if (PyErr_CheckSignals() < 0 || pymmio_region_check_open(region) < 0) {
+      err = PYMMIO_PY_ERROR;
+      break;
+    }
   }
+  region->polls--;
+  return err;
 }
 
 /* poll8 ... poll64: pymmio_poll_loop on one offset. */
@@ -581,6 +591,15 @@ static PyObject *pymmio_split(pymmio_region *self, PyObject *arg) {
   size_t mid;
   int err;
   if (!self->open) return pymmio_closed();
+  if (self->maps > 0 || self->polls > 0) {
+    /* Splitting renumbers this region: what addresses it by offset would
+     * reach other bytes. */
+    PyErr_Format(PyExc_ValueError,
+                 "split: the region is in use by %s, which address it by offset: split it "
+                 "before binding, or once the poll has returned",
+                 self->maps > 0 ? "register maps" : "a poll in another thread");
+    return NULL;
+  }
   if (pymmio_offset_arg(&mid, arg, "split") < 0) return NULL;
   if (mid > mmio_len(&self->r))
     return pymmio_access_error(self, MMIO_ERR_OUT_OF_RANGE, "split", mid);

@@ -199,6 +199,7 @@ static PyObject *pymmio_desc_bind(pymmio_desc *self, PyObject *args, PyObject *k
   map->desc = (pymmio_desc *)Py_NewRef(self);
   map->region = (pymmio_region *)Py_NewRef(region);
   map->scope = scope != NULL ? found.periph : NULL;
+  map->region->maps++;
   err = mmio_regmap_create(&map->m, &map->region->r, self->d, scope, address,
                            (read_effects ? MMIO_REGS_READ_EFFECTS : 0u) |
                                (verify ? MMIO_REGS_VERIFY : 0u));
@@ -419,6 +420,7 @@ static PyObject *pymmio_regmap_repr(pymmio_regmap *self) {
 static void pymmio_regmap_dealloc(pymmio_regmap *self) {
   /* The map borrows both: it goes first. */
   mmio_regmap_free(self->m);
+  if (self->region != NULL) self->region->maps--;
   Py_XDECREF(self->region);
   Py_XDECREF(self->desc);
   Py_TYPE(self)->tp_free((PyObject *)self);

@@ -144,3 +144,29 @@ def test_with_closes_the_region_on_exit_even_on_error(memfd):
         with memfd.open(0, 64) as r2:
             raise RuntimeError("boom")
     assert r2.closed
+
+
+def test_a_region_bound_to_a_register_map_is_not_split_under_it(memfd):
+    r = memfd.open(0, 64)
+    regs = mmio.parse_description("peripheral P\n register A 0x10 32\n").bind(r)
+    with pytest.raises(ValueError, match="register maps"):
+        r.split(8)
+    regs.A.write(5)
+    assert r.read32(0x10) == 5 and len(r) == 64
+    del regs
+    gc.collect()
+    assert len(r.split(8)) == 8
+
+
+def test_a_region_a_poll_waits_on_is_not_split_under_it(memfd):
+    import time
+    r = memfd.open(0, 64)
+    poller = threading.Thread(target=lambda: r.poll32(0x10, 1, 1, timeout=10, interval=0.005))
+    poller.start()
+    time.sleep(0.05)
+    with pytest.raises(ValueError, match="poll"):
+        r.split(8)
+    r.write32(0x10, 1)
+    poller.join(5)
+    assert not poller.is_alive()
+    assert len(r.split(8)) == 8
