@@ -161,9 +161,16 @@ def test_a_region_bound_to_a_register_map_is_not_split_under_it(memfd):
 def test_a_region_a_poll_waits_on_is_not_split_under_it(memfd):
     import time
     r = memfd.open(0, 64)
-    poller = threading.Thread(target=lambda: r.poll32(0x10, 1, 1, timeout=10, interval=0.005))
+    started = threading.Event()
+
+    def wait():
+        started.set()
+        r.poll32(0x10, 1, 1, timeout=10, interval=0.005)
+
+    poller = threading.Thread(target=wait)
     poller.start()
-    time.sleep(0.05)
+    started.wait(5)
+    time.sleep(0.05)  # into the poll, asleep between its reads
     with pytest.raises(ValueError, match="poll"):
         r.split(8)
     r.write32(0x10, 1)
