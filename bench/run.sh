@@ -1,5 +1,7 @@
 #!/bin/sh
-# Builds the benchmarks with gcc and with clang at -O2 and runs them.
+# Builds the benchmarks with gcc and with clang at -O2 and runs them, then
+# the Python binding's (bench_python.py), with the package installed into
+# a virtual environment the way users install it.
 #
 # usage: bench/run.sh [--quick]
 set -eu
@@ -13,3 +15,7 @@ for cc in gcc clang; do
   "./$dir/bench/bench_access" "$@"
   "./$dir/bench/bench_regs" "$@"
 done
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+sh bindings/python/venv.sh "$py" build-bench-python
+./build-bench-python/venv/bin/python bench/bench_python.py "$@"

@@ -10,8 +10,11 @@
 #          cross-architecture checks (aarch64, riscv64, armhf), cmocka for
 #          armhf (Debian's multiarch package: this adds the armhf
 #          architecture to dpkg) so that the unit tests run under qemu-arm,
-#          python3 for the layer rules, pytest for the mmio command's tests,
-#          and all that vm needs
+#          python3 for the layer rules and the mmio command's tests,
+#          Python's development files, venv, setuptools, wheel, pytest and
+#          numpy for the Python binding (built, installed with pip into a
+#          virtual environment and tested; numpy for its benchmark's
+#          PYNQ-style baseline), and all that vm needs
 #   vm:    what the virtual-machine tests need (tests/vm/run.sh): QEMU,
 #          busybox, and a stock Debian cloud kernel unpacked (never
 #          installed) in build-vm/kernel
@@ -29,7 +32,8 @@ elif [ "$what" = test ]; then
         gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
         gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu
         gcc-arm-linux-gnueabihf libc6-dev-armhf-cross binutils-arm-linux-gnueabihf
-        qemu-user python3-pytest"
+        qemu-user
+        python3-dev python3-venv python3-setuptools python3-wheel python3-pytest python3-numpy"
 fi
 
 installed() {
