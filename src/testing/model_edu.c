@@ -146,7 +146,7 @@ static int edu_init(mmio_model *m) {
 
 const struct mmio__model_kind mmio__model_edu = {
     .name = "edu",
-    .title = "QEMU edu (1234:11e8) BAR0, 1 MiB: a fake model",
+    .title = "QEMU edu (1234:11e8) BAR0, 1 MiB, modelled",
     .init = edu_init,
     .step = edu_step,
     .irq_pending = edu_irq_pending,

@@ -403,6 +403,10 @@ static int cli__check_name(struct cli_session *s, struct cli_cmd *c, int store, 
                     "%s is in a write-only register whose other bits are unknown: write the "
                     "whole register",
                     c->t.text);
+  /* The stand-in region is writable: a refusal is the register's. */
+  if (err == MMIO_ERR_READ_ONLY)
+    return cli__bad(c, "%s is read-only in the description: it cannot be written (%s)", c->t.text,
+                    mmio_err_name(err));
   return cli__bad(c, "%s %s: %s (%s)", name, c->t.text, mmio_strerror(err), mmio_err_name(err));
 }
 

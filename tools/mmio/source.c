@@ -234,8 +234,7 @@ void cli_source_describe(struct cli_source *s, struct cli_out *o) {
   cli_out_begin(o, "info");
   cli_out_str(o, "spec", s->spec);
   if (s->model != NULL) {
-    if (human)
-      printf("source     %s (a model in this process): %s\n", s->spec, mmio_model_title(s->model));
+    if (human) printf("source     %s: %s in this process\n", s->spec, mmio_model_title(s->model));
     cli_out_str(o, "kind", "fake");
     cli_out_str(o, "title", mmio_model_title(s->model));
   } else if (mmio_device_info(&info, s->dev) == 0) {
