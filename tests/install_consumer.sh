@@ -89,4 +89,22 @@ for library in mmio-regs mmio-testing; do
     status=1
   fi
 done
+# The mmio command and its manual come with the libraries, and the
+# installed binary runs on its own (it links the libraries statically).
+if [ -x "$prefix/bin/mmio" ]; then
+  if "$prefix/bin/mmio" --version | grep -q '^mmio ' &&
+     "$prefix/bin/mmio" fake:edu read 0 | grep -q '0x010000ed'; then
+    echo "bin/mmio runs"
+  else
+    echo "the installed bin/mmio does not run"
+    status=1
+  fi
+  if [ ! -f "$prefix/share/man/man1/mmio.1" ]; then
+    echo "share/man/man1/mmio.1 is not installed beside bin/mmio"
+    status=1
+  fi
+elif [ -f "$build/tools/mmio/mmio" ]; then
+  echo "bin/mmio is built but not installed"
+  status=1
+fi
 exit $status
