@@ -3,10 +3,12 @@ decoded fields, enumerated values, and the register rules on field
 writes, checked on the bytes of a memory object."""
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
-from conftest import DATA, EDU_REGS, EDU_SVD
+from conftest import DATA, EDU_REGS, EDU_SVD, SOURCE_DIR
 
 ACCESS_SVD = DATA / "svd" / "access.svd"
 
@@ -80,3 +82,24 @@ def test_names_count_from_the_peripheral_or_need_one(mmio, shm):
     assert r.rc == 2 and "--peripheral" in r.err, r
     r = mmio("--regs", ACCESS_SVD, "--peripheral", "NOPE", shm.spec, "read", "CR")
     assert r.rc == 2 and "no peripheral named 'NOPE'" in r.err, r
+
+
+# The vendor file is kept beside the project, never copied in (or
+# MMIO_RP2040_SVD says where it is).
+RP2040 = Path(os.environ.get("MMIO_RP2040_SVD",
+                             SOURCE_DIR.parent / "shared" / "data" / "svd" / "RP2040.svd"))
+
+
+@pytest.mark.skipif(not RP2040.exists(), reason="RP2040.svd is kept beside the project")
+def test_a_vendor_description_drives_a_peripheral(mmio, shm):
+    # UART0's control register, by the names of Raspberry Pi's own file.
+    shm.put32(0x30, 0x300)  # its reset value: TXE and RXE
+    r = mmio("--regs", f"{RP2040}:UART0", shm.spec, "write", "UARTCR.UARTEN", 1, ";",
+             "read", "UARTCR")
+    assert r.rc == 0, r
+    assert shm.u32(0x30) == 0x301
+    assert "UARTEN[0:0]: 0x1 (1)" in r.out and "TXE[8:8]: 0x1 (1)" in r.out
+    r = mmio("regs", RP2040, "UART0.UARTCR.UARTEN", "--json")
+    reg = json.loads(r.out)["registers"][0]
+    assert reg["name"] == "UART0.UARTCR" and reg["address"] == 0x40034030
+    assert reg["reset"] == 0x300 and reg["fields"][0]["name"] == "UARTEN"

@@ -16,26 +16,42 @@ static const char *cli__access(enum mmio_access own, enum mmio_access reg) {
                                                        : MMIO_RW);
 }
 
+/* A description for a listing line: up to its first sentence, at most
+ * width bytes (vendor files put paragraphs there). */
+static void cli__short(char *buf, size_t cap, const char *text, size_t width) {
+  size_t n = 0;
+  if (text == NULL) text = "";
+  while (text[n] != '\0' && n < width && !(text[n] == '.' && (text[n + 1] == ' ' || !text[n + 1])))
+    n++;
+  if (n == width && text[n] != '\0')
+    snprintf(buf, cap, "%.*s...", (int)(n > 3 ? n - 3 : n), text);
+  else
+    snprintf(buf, cap, "%.*s", (int)n, text);
+}
+
 /* Prints one register (and only field `only`, when not NULL). */
 static void cli__reg(const struct mmio_periph *p, const struct mmio_reg *r,
                      const struct mmio_field *only, int json, int *first) {
+  char d[96];
   size_t i, k;
   if (!json) {
+    cli__short(d, sizeof(d), r->description, 60);
     printf("  0x%04llx  %-24s %2u  %-7s", (unsigned long long)r->offset, r->name, 8 * r->width,
            cli__access(r->access, MMIO_ACCESS_DEFAULT));
     if (r->reset_mask != 0)
       printf(" reset 0x%0*llx", (int)(2 * r->width), (unsigned long long)r->reset);
-    printf("%s%s\n", r->description ? "  " : "", r->description ? r->description : "");
+    printf("%s%s\n", d[0] ? "  " : "", d);
     for (i = 0; i < r->nfields; i++) {
       const struct mmio_field *f = &r->fields[i];
       if (only != NULL && f != only) continue;
+      cli__short(d, sizeof(d), f->description, 60);
       printf("          %-24s [%u:%u] %-7s%s%s\n", f->name, f->msb, f->lsb,
-             cli__access(f->access, r->access), f->description ? " " : "",
-             f->description ? f->description : "");
-      for (k = 0; k < f->nenums; k++)
+             cli__access(f->access, r->access), d[0] ? " " : "", d);
+      for (k = 0; k < f->nenums; k++) {
+        cli__short(d, sizeof(d), f->enums[k].description, 50);
         printf("            %-22s 0x%llx%s%s\n", f->enums[k].name,
-               (unsigned long long)f->enums[k].value, f->enums[k].description ? "  " : "",
-               f->enums[k].description ? f->enums[k].description : "");
+               (unsigned long long)f->enums[k].value, d[0] ? "  " : "", d);
+      }
     }
     return;
   }
