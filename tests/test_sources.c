@@ -438,6 +438,37 @@ static void pio_region_reaches_vfio_offsets_beyond_4gib(void **state) {
   close(fd);
 }
 
+static void objects_that_cannot_be_opened_get_advice(void **state) {
+  char buf[1024], spec[600];
+  mmio_region r;
+  (void)state;
+  /* A directory, a device without a size, a path too long to describe. */
+  assert_int_equal(mmio_open(&r, "file:/tmp", MMIO_CACHE_DEFAULT, MMIO_MAP_READ_ONLY), -EINVAL);
+  mmio_explain(buf, sizeof(buf), "file:/tmp", -EINVAL);
+  assert_non_null(strstr(buf, "/tmp is a directory"));
+  mmio_explain(buf, sizeof(buf), "file:/dev/null", -EINVAL);
+  assert_non_null(strstr(buf, "has no size: give the window's length"));
+  memset(spec, 'a', sizeof(spec));
+  memcpy(spec, "file:/", 6);
+  spec[sizeof(spec) - 1] = '\0';
+  assert_int_equal(mmio_open(&r, spec, MMIO_CACHE_DEFAULT, 0), -ENAMETOOLONG);
+  mmio_explain(buf, sizeof(buf), spec, -ENAMETOOLONG);
+  assert_non_null(strstr(buf, "use a shorter path or a symbolic link"));
+  /* shm: a missing object without a size, and one too large to make. */
+  mmio_explain(buf, sizeof(buf), "shm:mmio-no-such-object", -ENOENT);
+  assert_non_null(strstr(buf, "Give its size (shm:mmio-no-such-object+SIZE) to create it"));
+  mmio_explain(buf, sizeof(buf), "shm:x+0x10000000000000", -ENOMEM);
+  assert_non_null(strstr(buf, "cannot hold an object of 4503599627370496 bytes"));
+}
+
+static void a_bar_without_its_resource_file_is_explained(void **state) {
+  char buf[1024];
+  (void)state;
+  test_tree_text(DEV "/resource", "0x00000000fe000000 0x00000000fe000fff 0x0000000000040200\n");
+  mmio__explain_at(&env, buf, sizeof(buf), "pci:0000:00:02.0/bar0", -ENOENT);
+  assert_non_null(strstr(buf, "has no file resource0 in sysfs"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(pci_bar_maps_the_window_of_the_resource_file, setup,
@@ -455,6 +486,9 @@ int main(void) {
       cmocka_unit_test(file_and_shm_judge_arguments_before_opening),
       cmocka_unit_test(pio_region_reaches_vfio_offsets_beyond_4gib),
       cmocka_unit_test(file_spec_maps_a_window_or_the_rest),
+      cmocka_unit_test(objects_that_cannot_be_opened_get_advice),
+      cmocka_unit_test_setup_teardown(a_bar_without_its_resource_file_is_explained, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests_name("sources", tests, NULL, NULL);
 }

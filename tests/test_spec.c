@@ -57,6 +57,15 @@ static void every_form_parses(void **state) {
   assert_true(s.offset == 16 && s.length == 2ull << 30);
   assert_int_equal(mmio_spec_parse(&s, "file:/dev/zero", NULL, 0), 0);
   assert_string_equal(s.name, "/dev/zero");
+
+  /* A device without a region part: a spec of the device, as
+   * mmio_device_open takes it (mmio_open refuses it). */
+  assert_int_equal(mmio_spec_parse(&s, "pci:0000:00:03.0", NULL, 0), 0);
+  assert_true(s.source == MMIO_SOURCE_PCI && !s.has_region);
+  assert_int_equal(mmio_spec_parse(&s, "uio:uio0", NULL, 0), 0);
+  assert_true(s.source == MMIO_SOURCE_UIO && !s.has_region);
+  assert_int_equal(mmio_spec_parse(&s, "uio:uio0/map0", NULL, 0), 0);
+  assert_true(s.has_region);
 }
 
 static void rejected(const char *text, const char *reason_part) {
@@ -76,7 +85,6 @@ static void malformed_specs_say_what_is_wrong(void **state) {
   rejected("pci:0000:00:03/bar0", "not a PCI address");
   rejected("pci:0000:00:20.0/bar0", "not a PCI address"); /* device 0x20 > 0x1f */
   rejected("pci:0000:00:03.8/bar0", "not a PCI address");
-  rejected("pci:0000:00:03.0", "not a PCI address");
   rejected("pci:0000:00:03.0/bar6", "BAR number must be 0 to 5");
   rejected("pci:0000:00:03.0/bar", "BAR number must be 0 to 5");
   rejected("pci:0000:00:03.0/map0", "expected barN");

@@ -62,9 +62,9 @@ int mmio__file_device_open(mmio_device **out, const char *path) {
   mmio_device *d;
   if (out == NULL) return -EINVAL;
   *out = NULL;
-  if (path == NULL || path[0] == '\0' ||
-      strlen(path) >= sizeof(((struct mmio_device_info *)0)->name))
-    return -EINVAL;
+  if (path == NULL || path[0] == '\0') return -EINVAL;
+  /* The device describes itself by its path (mmio_device_info). */
+  if (strlen(path) >= sizeof(((struct mmio_device_info *)0)->name)) return -ENAMETOOLONG;
   d = mmio__device_new(sizeof(*d), &mmio__file_device_ops, &mmio__env_system, MMIO_SOURCE_FILE,
                        path);
   if (d == NULL) return -ENOMEM;
@@ -74,18 +74,20 @@ int mmio__file_device_open(mmio_device **out, const char *path) {
 }
 
 void mmio__file_explain(struct mmio__text *t, const char *what, int err) {
-  switch (err) {
-  case -ENOENT:
+  struct stat st;
+  const int known = stat(what, &st) == 0;
+  if (err == -ENOENT) {
     mmio__say(t, " %s does not exist.", what);
-    break;
-  case -EACCES:
-  case -EPERM:
+  } else if (err == -EACCES || err == -EPERM) {
     mmio__say(t, " Check the permissions of %s, or open it read-only.", what);
-    break;
-  case -EINVAL:
+  } else if (err == -ENAMETOOLONG) {
+    mmio__say(t, " Paths are limited to %zu bytes here: use a shorter path or a symbolic link.",
+              sizeof(((struct mmio_device_info *)0)->name) - 1);
+  } else if (known && S_ISDIR(st.st_mode)) {
+    mmio__say(t, " %s is a directory: name a file.", what);
+  } else if (err == -EINVAL && known && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
     mmio__say(t, " A device node has no size: give the window's length (+LEN).");
-    break;
-  default:
-    break;
+  } else if (err == -ENODEV && known && !S_ISREG(st.st_mode)) {
+    mmio__say(t, " %s cannot be mapped (a pipe, a socket, or a device without mmap).", what);
   }
 }

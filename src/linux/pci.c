@@ -161,6 +161,12 @@ void mmio__pci_explain(struct mmio__text *t, const struct mmio__env *env, const 
   case -ENXIO:
     mmio__say(t, " %s has no memory BAR %u.", bdf, bar);
     break;
+  case -ENOENT:
+    mmio__say(t,
+              " %s has no file resource%u in sysfs: BAR %u is not implemented, or the "
+              "kernel does not offer it for mapping (mmio list shows the BARs there are).",
+              bdf, bar, bar);
+    break;
   case -EINVAL:
     mmio__say(t, " The kernel refused to map BAR %u.", bar);
     mmio__pci_driver(env, bdf, drv, sizeof(drv));

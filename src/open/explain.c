@@ -39,6 +39,14 @@ static void mmio__explain_object(struct mmio__text *t, const struct mmio__env *e
   (void)env;
   snprintf(what, sizeof(what), "%s%s", s->source == MMIO_SOURCE_SHM ? "/dev/shm/" : "", name);
   mmio__file_explain(t, what, err);
+  if (s->source != MMIO_SOURCE_SHM) return;
+  if (err == -ENOENT && s->length == 0)
+    mmio__say(t, " Give its size (shm:%s+SIZE) to create it.", name);
+  else if (err == -ENOMEM || err == -ENOSPC || err == -EFBIG)
+    mmio__say(t,
+              " /dev/shm cannot hold an object of %llu bytes (its tmpfs is limited, by "
+              "default to half the memory): ask for a smaller +SIZE.",
+              (unsigned long long)s->length);
 }
 
 static const mmio__explain_fn mmio__explainers[] = {

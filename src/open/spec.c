@@ -319,5 +319,5 @@ int mmio__spec_parse(struct mmio_spec *out, const char *text, char *why, size_t 
 }
 
 int mmio_spec_parse(struct mmio_spec *out, const char *text, char *why, size_t cap) {
-  return mmio__spec_parse(out, text, why, cap, 1);
+  return mmio__spec_parse(out, text, why, cap, 0);
 }

@@ -2,6 +2,7 @@
 its exit status, and leaves the object's bytes exactly as they were,
 because every command is judged before the first access."""
 
+import json
 import os
 import shutil
 import stat
@@ -21,7 +22,7 @@ CASES = [
     (["read", "0x10", "3x"], 2, "'3x' is not a number"),
     (["read", "010"], 2, "no leading zero"),
     (["read", "1__0"], 2, "'1__0' is not a number"),
-    (["write", "0", "1", "2", ";", "read", "0", "1", "2"], 2, "read takes read[W] OFF [COUNT]"),
+    (["write", "0", "1", "2", ";", "read", "0", "1", "2"], 2, "usage: read[W] OFF [COUNT] (mmio read --help)"),
     # negative and overflowing offsets
     (["read", "-4"], 2, "no sign"),
     (["read", "0x1_0000_0000_0000_0000"], 2, "does not fit in 64 bits"),
@@ -30,7 +31,7 @@ CASES = [
     # widths that do not exist
     (["read12", "0"], 2, "'read12' is not a command"),
     (["dump", "0", "16", "--width", "24"], 2, "no 24-bit access"),
-    (["read", "0:40:0"], 2, "not HI:LO within a 32-bit register"),
+    (["read", "0:40:0"], 2, "not HI:LO within the 32 bits of the element"),
     # unaligned offsets
     (["read", "2"], 2, "not aligned for a 32-bit access"),
     (["write64", "4", "1"], 2, "not aligned for a 64-bit access"),
@@ -49,7 +50,7 @@ CASES = [
     # commands and options that do not exist or are misplaced
     (["frobnicate", "0"], 2, "'frobnicate' is not a command"),
     (["read", "0", "--width", "8"], 2, "read takes no option --width"),
-    (["poll", "0", "1"], 2, "poll OFF MASK EXPECTED"),
+    (["poll", "0", "1"], 2, "usage: poll[W] OFF MASK EXPECTED"),
     (["poll", "0", "1", "1", "--timeout", "soon"], 2, "not a duration"),
     (["read", "ID"], 2, "register names need --regs FILE"),
     # a later command's error stops the earlier ones too
@@ -161,3 +162,53 @@ def test_an_error_on_line_7_runs_none_of_lines_1_to_6(mmio, shm, tmp_path):
     assert r.rc == 2, r
     assert r.err.startswith("mmio: line 7: ") and "runs past the end" in r.err
     assert shm.bytes() == before
+
+
+def test_more_refusals_before_any_access(mmio, shm, tmp_path):
+    before = shm.bytes()
+    cases = [
+        (["read", "0", "0x4000000000000000"], 2, "larger than any source"),
+        (["write", "0", "0x99", ";", "dump", "0", "16", "-o", "/nonexistent/x"], 2,
+         "cannot be created in /nonexistent"),
+        (["write", "0", "1", ";", "dump", "0", "16", "-o", str(tmp_path)], 2, "is a directory"),
+        (["read", "0", "--json"], 2, "option of the whole run"),
+    ]
+    for args, status, message in cases:
+        r = mmio(shm.spec, *args)
+        assert r.rc == status and message in r.err, (args, r)
+        assert shm.bytes() == before
+
+
+def test_names_in_transfers_follow_the_register(mmio, shm):
+    before = shm.bytes()
+    r = mmio("--regs", EDU_SVD, shm.spec, "fill", "EDU.ID", 4, 1)
+    assert r.rc == 2 and "read-only" in r.err, r
+    r = mmio("--regs", EDU_SVD, shm.spec, "dump", "EDU.IRQ_RAISE", 4)
+    assert r.rc == 2 and "write-only" in r.err, r
+    assert shm.bytes() == before
+    # The register's width is the default element width.
+    r = mmio("--regs", EDU_SVD, shm.spec, "fill", "EDU.DMA_SRC", 8, "0xffffffffffffffff")
+    assert r.rc == 0, r
+    assert shm.bytes()[0x80:0x88] == b"\xff" * 8
+
+
+def test_odd_command_lines_get_a_usage_error(mmio):
+    r = mmio("nosuch", "--help")
+    assert r.rc == 2 and "'nosuch' is not a command" in r.err
+    r = mmio("-qx", "fake:edu", "read", 0)
+    assert r.rc == 2 and "unknown option '-x'" in r.err
+    r = mmio("--regs", "a" * 5000 + ":P", "fake:edu", "read", 0)
+    assert r.rc in (1, 2) and len(r.err.splitlines()) == 1
+    r = mmio("--cache", "write-combining", "fake:edu", "read", 0)
+    assert r.rc == 1 and "no mapping" in r.err
+    r = mmio("--regs", f"{EDU_SVD}:EDU", "--peripheral", "OTHER", "fake:edu", "read", "ID")
+    assert r.rc == 2 and "two peripherals" in r.err
+
+
+def test_json_reports_usage_errors_as_a_document(mmio):
+    for args in (["--json", "--cache", "bogus", "fake:edu", "read", 0], ["--json"],
+                 ["--json", "fake:edu"]):
+        r = mmio(*args)
+        assert r.rc == 2, (args, r)
+        doc = json.loads(r.out)
+        assert doc["results"] == [] and doc["error"], args

@@ -96,7 +96,7 @@ def test_poll_returns_when_the_bits_match_and_times_out_with_status_3(mmio, shm)
     shm.put32(0, 0x80)
     r = mmio(shm.spec, "poll", 0, "0x80", "0x80")
     assert r.rc == 0, r
-    assert r.out.startswith("0: 0x00000080 after ")
+    assert r.out.startswith("0x0000: 0x00000080 after ")
     r = mmio(shm.spec, "poll", 0, 1, 1, "--timeout", "30ms", "--interval", "1ms")
     assert r.rc == 3, r
     assert "timed out" in r.err and "0x00000080" in r.err
@@ -218,3 +218,58 @@ def test_a_file_source_and_its_window(mmio, tmp_path):
     assert f.read_bytes()[0x10FC:0x1100] == bytes.fromhex("efbeadde")
     r = mmio(f"file:{f}@0x1000+0x100", "read", 0x100)
     assert r.rc == 2 and "runs past the end" in r.err
+
+
+def test_dump_to_a_link_or_a_device_writes_through_it(mmio, shm, tmp_path):
+    target = tmp_path / "target.bin"
+    target.write_bytes(b"old")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    r = mmio(shm.spec, "dump", 0, 16, "-o", link)
+    assert r.rc == 0, r
+    assert link.is_symlink() and target.read_bytes() == shm.bytes()[:16]
+    import subprocess
+    from conftest import TOOL
+    p = subprocess.run([TOOL, shm.spec, "dump", "0", "16", "-o", "/dev/stdout"],
+                       capture_output=True)
+    assert p.returncode == 0 and p.stdout == shm.bytes()[:16]
+
+
+def test_load_reads_standard_input_and_refuses_an_empty_file(mmio, shm, tmp_path):
+    r = mmio(shm.spec, "load", 0x20, "-", "--width", 8, input="ABCDEFGH")
+    assert r.rc == 0, r
+    assert shm.bytes()[0x20:0x28] == b"ABCDEFGH"
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    r = mmio(shm.spec, "load", 0, empty)
+    assert r.rc == 2 and "is empty" in r.err
+
+
+def test_dry_run_with_quiet_prints_nothing(mmio, shm):
+    before = shm.bytes()
+    r = mmio("--dry-run", "-q", shm.spec, "write", 0, 1, ";", "read", 4)
+    assert r.rc == 0 and r.out == "" and shm.bytes() == before
+
+
+def test_a_write_that_did_not_hold_is_in_the_json_before_the_error(mmio):
+    r = mmio("--json", "--verify", "fake:edu", "write", 4, 0x12345678)
+    assert r.rc == 1
+    doc = json.loads(r.out)
+    assert doc["results"] == [{"op": "write", "offset": 4, "width": 32, "value": 0x12345678}]
+    assert "did not hold" in doc["error"]
+
+
+def test_a_refused_session_leaves_nothing_behind(mmio, tmp_path):
+    import glob
+    import os
+    name = f"mmio-test-refused-{os.getpid()}"
+    lock_dir = os.environ["MMIO_LOCK_DIR"]
+    before = set(os.listdir(lock_dir))
+    r = mmio(f"shm:{name}+4096", "modify", 0, 1, 1, ";", "write", 0x1000, 1)
+    assert r.rc == 2, r
+    assert not os.path.exists(f"/dev/shm/{name}")
+    assert set(os.listdir(lock_dir)) == before
+    # And a dry run creates nothing at all.
+    r = mmio("--dry-run", f"shm:{name}+4096", "write", 0, 1)
+    assert r.rc == 1 and not os.path.exists(f"/dev/shm/{name}")
+    assert not glob.glob(f"/dev/shm/{name}*")

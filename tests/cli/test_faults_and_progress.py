@@ -64,3 +64,50 @@ def test_long_transfers_show_progress_on_a_terminal_only(shm, tmp_path):
     p = subprocess.run([TOOL, shm.spec, "fill", "0", "4096", "0"], capture_output=True,
                        env=dict(os.environ, **now))
     assert p.returncode == 0 and p.stderr == b""
+
+
+def test_ctrl_c_ends_a_watch_and_the_session(shm):
+    import signal
+    import time
+    shm.put32(0, 1)
+    proc = subprocess.Popen([TOOL, shm.spec, "watch", "0", ";", "write", "0", "0x77"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().split()[-1] == "0x00000001"
+    time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 1 and "command 2 and the commands after it were not run" in err
+    assert shm.u32(0) == 1
+    # A watch that is the last command ends as asked, with status 0.
+    proc = subprocess.Popen([TOOL, shm.spec, "watch", "0"], stdout=subprocess.PIPE, text=True)
+    proc.stdout.readline()
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=10)
+    assert proc.returncode == 0
+
+
+def test_an_interrupted_dump_writes_no_file(tmp_path):
+    import signal
+    import time
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as f:
+        f.truncate(256 << 20)
+    out = tmp_path / "out.bin"
+    proc = subprocess.Popen([TOOL, f"file:{big}", "dump", "0", "256M", "--width", "8", "-o",
+                             str(out)], stderr=subprocess.PIPE, text=True)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    if proc.returncode == 0:
+        # The machine was quick enough to finish first: then the file is whole.
+        assert out.stat().st_size == 256 << 20
+    else:
+        assert proc.returncode == 1 and "interrupted after" in err
+        assert not out.exists() and not (tmp_path / "out.bin.partial").exists()
+
+
+def test_output_that_cannot_be_written_is_a_failure(shm):
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([TOOL, shm.spec, "read", "0"], stdout=full, stderr=subprocess.PIPE,
+                           text=True)
+    assert p.returncode == 1 and "cannot write the output" in p.stderr

@@ -103,3 +103,36 @@ def test_a_vendor_description_drives_a_peripheral(mmio, shm):
     reg = json.loads(r.out)["registers"][0]
     assert reg["name"] == "UART0.UARTCR" and reg["address"] == 0x40034030
     assert reg["reset"] == 0x300 and reg["fields"][0]["name"] == "UARTEN"
+
+
+def test_a_field_of_a_write_only_register_after_a_whole_write(mmio, shm, tmp_path):
+    regs = tmp_path / "wo.regs"
+    regs.write_text("device t\nperipheral P 0x0\n  register CMD 0x10 32 wo\n"
+                    "    field OP 3:0\n    field ARG 15:8\n")
+    r = mmio("--regs", regs, shm.spec, "write", "P.CMD", "0x1203", ";", "write", "P.CMD.OP", 5)
+    assert r.rc == 0, r
+    assert shm.u32(0x10) == 0x1205
+    # Without the whole write first, the other bits are unknown: refused.
+    r = mmio("--regs", regs, shm.spec, "write", "P.CMD.OP", 5)
+    assert r.rc == 2 and "write-only" in r.err
+
+
+def test_json_of_a_register_with_many_fields_is_whole(mmio, shm, tmp_path):
+    lines = ["device big", "peripheral P 0x0", "  register CTRL 0x0 32"]
+    for bit in range(32):
+        lines += [f"    field LONG_FIELD_NAME_{bit} {bit}",
+                  f"      value OFF_STATE_OF_{bit} 0", f"      value ON_STATE_OF_{bit} 1"]
+    regs = tmp_path / "big.regs"
+    regs.write_text("\n".join(lines) + "\n")
+    shm.put32(0, 0xA5A5A5A5)
+    r = mmio("--json", "--regs", regs, shm.spec, "read", "P.CTRL")
+    assert r.rc == 0, r
+    fields = json.loads(r.out)["results"][0]["fields"]
+    assert len(fields) == 32 and fields[0]["enum"] == "ON_STATE_OF_0"
+    r = mmio("--json", "shm:" + "y" * 2100, "read", 0)
+    assert json.loads(r.out)["source"] == "shm:" + "y" * 2100
+
+
+def test_a_whole_name_under_a_peripheral_gets_a_hint(mmio):
+    r = mmio("--regs", EDU_SVD, "--peripheral", "EDU", "fake:edu", "read", "EDU.ID")
+    assert r.rc == 2 and "names are EDU's registers: write ID" in r.err, r

@@ -55,6 +55,10 @@ struct cli_text {
 };
 void cli_text_add(struct cli_text *t, const char *fmt, ...) CLI_PRINTF(2, 3);
 
+/* Whether word is one of the run's options (-w, --json, ...): a command
+ * that meets one says where it goes. */
+int cli_is_global_option(const char *word);
+
 /* ---- numbers (number.c) ---- */
 
 /* Flags of cli_number. */
@@ -106,6 +110,7 @@ struct cli_source {
   int has_region;     /* the spec names a region (always, but for bare devices) */
   uint64_t address;   /* byte 0's physical or bus address, when known; else 0 */
   char rejected[512]; /* the fake's last refusal, for the message */
+  int created;        /* shm:NAME+SIZE made NAME: removed if the session is refused */
 };
 
 /*
@@ -120,6 +125,10 @@ int cli_source_parse(struct cli_source *s, const char *spec);
  * advice (mmio_explain). Leaves nothing open on failure.
  */
 int cli_source_open(struct cli_source *s, const struct cli_options *o, int writable);
+
+/* After a refused session: removes a shm object that the open created
+ * (shm:NAME+SIZE where NAME did not exist), and closes the source. */
+void cli_source_undo(struct cli_source *s);
 
 /* Closes whatever is open. Accepts a source never opened. */
 void cli_source_close(struct cli_source *s);
@@ -170,14 +179,24 @@ void cli_lock_close(struct cli_lock *l);
 
 /* ---- output (output.c) ---- */
 
+/* Growable text, for JSON: never cut short. {0} is empty; free with
+ * cli_buf_free. */
+struct cli_buf {
+  char *p;
+  size_t len, cap;
+};
+void cli_buf_put(struct cli_buf *b, const char *s, size_t n);
+void cli_buf_add(struct cli_buf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* Appends s as a JSON string literal (quoted, escaped). */
+void cli_buf_json(struct cli_buf *b, const char *s);
+void cli_buf_free(struct cli_buf *b);
+
 struct cli_out {
   int json, quiet, dry_run;
   const char *spec;
-  /* The JSON document's results, built as the commands run. */
-  char *doc;
-  size_t len, cap;
-  int results;   /* results written so far */
-  int in_result; /* a result object is open */
+  struct cli_buf doc; /* the results, built as the commands run */
+  int results;        /* results written so far */
+  int in_result;      /* a result object is open */
 };
 
 void cli_out_init(struct cli_out *o, const struct cli_options *opt, const char *spec);
@@ -197,8 +216,6 @@ void cli_out_finish(struct cli_out *o, const char *err_text);
  * unless it is '\0': what printf's "0x%0*llx" prints, without its cost on
  * every value of a long batch. */
 void cli_print_hex(FILE *f, uint64_t v, int digits, char end);
-/* Appends s to t as a JSON string literal (quoted, escaped). */
-void cli_json_string(struct cli_text *t, const char *s);
 
 /* ---- the commands (command.c) ---- */
 
@@ -251,6 +268,7 @@ struct cli_session {
   struct cli_options opt;
   struct cli_source src;
   mmio_desc *desc;  /* --regs, or NULL */
+  char *regs_path;  /* its file, without any :PERIPHERAL */
   mmio_regmap *map; /* the description bound to the source */
   /* The same description over a stand-in region of the source's length
    * that is never accessed: the register rules are checked on it. */
@@ -284,6 +302,10 @@ int cli_cmd_check(struct cli_session *s, struct cli_cmd *c);
 
 /* Runs it. Returns CLI_OK, CLI_FAILED or CLI_TIMEOUT (message printed). */
 int cli_cmd_run(struct cli_session *s, struct cli_cmd *c);
+
+/* Whether SIGINT or SIGTERM stopped a watch or a transfer: the session
+ * then runs no further command. */
+int cli_interrupted(void);
 
 /* Frees what parsing allocated. */
 void cli_cmd_free(struct cli_cmd *c);

@@ -132,8 +132,8 @@ static int cli__target(struct cli_session *s, struct cli_cmd *c, const char *tex
         (rc = cli__num(c, "low bit", strchr(colon + 1, ':') + 1, 0, &lo)) != 0)
       return rc;
     if (hi < lo || hi >= 8u * t->width)
-      return cli__bad(c, "'%s': bits %llu:%llu are not HI:LO within a %u-bit register", text,
-                      (unsigned long long)hi, (unsigned long long)lo, 8 * t->width);
+      return cli__bad(c, "'%s': bits %llu:%llu are not HI:LO within the %u bits of the element",
+                      text, (unsigned long long)hi, (unsigned long long)lo, 8 * t->width);
     t->bits = 1;
     t->msb = (unsigned)hi;
     t->lsb = (unsigned)lo;
@@ -141,14 +141,20 @@ static int cli__target(struct cli_session *s, struct cli_cmd *c, const char *tex
   }
   if (s->desc == NULL)
     return cli__bad(c, "'%s' is not an offset; register names need --regs FILE", text);
-  if (mmio_desc_find(&t->name, s->desc, s->opt.scope, text, why, sizeof(why)) != 0)
+  if (mmio_desc_find(&t->name, s->desc, s->opt.scope, text, why, sizeof(why)) != 0) {
+    const size_t n = s->opt.scope != NULL ? strlen(s->opt.scope) : 0;
+    /* "EDU.ID" under --peripheral EDU: the names are EDU's own. */
+    if (n != 0 && strncmp(text, s->opt.scope, n) == 0 && text[n] == '.')
+      return cli__bad(c, "%s; with --peripheral %s, names are %s's registers: write %s", why,
+                      s->opt.scope, s->opt.scope, text + n + 1);
     return cli__bad(c, "%s", why);
+  }
   if (t->name.reg == NULL)
     return cli__bad(c, "'%s' is a peripheral: name one of its registers (%s.REGISTER)", text, text);
   t->width = t->name.reg->width;
   if (width != 0 && width != t->width)
-    return cli__bad(c, "%s is %u bits wide: use %s or %s%u", text, 8 * t->width, c->verb,
-                    cli__verb(c->op)->name, 8 * t->width);
+    return cli__bad(c, "%s is %u bits wide: use %s (the register's width) or %s%u", text,
+                    8 * t->width, cli__verb(c->op)->name, cli__verb(c->op)->name, 8 * t->width);
   if (t->name.field != NULL) {
     t->bits = 1;
     t->msb = t->name.field->msb;
@@ -170,7 +176,8 @@ static int cli__value(struct cli_cmd *c, const struct cli_target *t, const char 
     return CLI_USAGE;
   }
   if (*out & ~cli__ones(bits))
-    return cli__bad(c, "value %s does not fit the %u bits of %s", text, bits, t->text);
+    return cli__bad(c, "value %s does not fit the %u bits of %s%s", text, bits,
+                    t->name.reg != NULL ? "" : "the element at ", t->text);
   return 0;
 }
 
@@ -184,8 +191,9 @@ static int cli__options(struct cli_cmd *c, unsigned allowed, int argc, char **ar
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     unsigned opt;
-    /* "-4" is a number with a sign, for the number's own message. */
-    if (a[0] != '-' || (a[1] >= '0' && a[1] <= '9')) {
+    /* "-4" is a number with a sign, for the number's own message; "-" a
+     * file name (standard input). */
+    if (a[0] != '-' || (a[1] >= '0' && a[1] <= '9') || a[1] == '\0') {
       argv[n++] = argv[i];
       continue;
     }
@@ -195,6 +203,11 @@ static int cli__options(struct cli_cmd *c, unsigned allowed, int argc, char **ar
           : !strcmp(a, "--interval") ? OPT_INTERVAL
           : !strcmp(a, "--count")    ? OPT_COUNT
                                      : 0;
+    if (!(opt & allowed) && cli_is_global_option(a))
+      return cli__bad(c,
+                      "%s is an option of the whole run: give it before the source or the "
+                      "first command",
+                      a);
     if (!(opt & allowed))
       return cli__bad(c, "%s takes no option %s (mmio %s --help)", c->verb, a,
                       cli__verb(c->op)->name);
@@ -222,6 +235,10 @@ static int cli__parse_read(struct cli_session *s, struct cli_cmd *c, int argc, c
     if (rc == 0 && c->count == 0) rc = cli__bad(c, "a count of 0 reads nothing");
     if (rc == 0 && (c->t.bits || c->t.name.reg != NULL) && c->count > 1)
       rc = cli__bad(c, "a count reads consecutive elements: give an offset, not %s", c->t.text);
+    /* So that count * width, the span checked before the reads, cannot
+     * wrap: no source is that long anyway. */
+    if (rc == 0 && c->count > SIZE_MAX / c->t.width)
+      rc = cli__bad(c, "a count of %s elements is larger than any source", argv[1]);
   }
   return rc;
 }
@@ -261,12 +278,15 @@ static int cli__range(struct cli_session *s, struct cli_cmd *c, const char *off,
   return rc;
 }
 
-/* The element width of a transfer: --width, or 32 bits. */
+/* The element width of a transfer: --width, or the named register's, or
+ * 32 bits. */
 static int cli__transfer_width(struct cli_cmd *c, unsigned width) {
-  c->t.width = width ? width : 4;
+  c->t.width = width ? width : c->t.name.reg != NULL ? c->t.name.reg->width : 4;
   if (c->len == 0) return cli__bad(c, "a length of 0 transfers nothing");
   if (c->len % c->t.width)
-    return cli__bad(c, "length %llu is not a whole number of %u-bit elements",
+    return cli__bad(c,
+                    "length %llu is not a whole number of %u-bit elements (--width 8 takes "
+                    "any length)",
                     (unsigned long long)c->len, 8 * c->t.width);
   return 0;
 }
@@ -289,7 +309,7 @@ static int cli__parse_fill(struct cli_session *s, struct cli_cmd *c, int argc, c
 
 static int cli__parse_copy(struct cli_session *s, struct cli_cmd *c, int argc, char **argv) {
   const unsigned width = c->t.width;
-  struct cli_target dst;
+  struct cli_target dst = {0};
   int rc = cli__range(s, c, argv[0], argv[2]);
   (void)argc;
   if (rc == 0) rc = cli__target(s, c, argv[1], 0, &dst);
@@ -301,29 +321,37 @@ static int cli__parse_copy(struct cli_session *s, struct cli_cmd *c, int argc, c
 /* Reads the whole file now: a load must not start unless it can finish. */
 static int cli__parse_load(struct cli_session *s, struct cli_cmd *c, int argc, char **argv) {
   const unsigned width = c->t.width;
-  struct stat st;
-  size_t got = 0;
+  struct cli_buf data = {0};
+  char chunk[65536];
   ssize_t n = 1;
   int fd, rc = cli__range(s, c, argv[0], NULL);
   (void)argc;
   if (rc != 0) return rc;
   c->file = argv[1];
-  fd = open(c->file, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    cli_say("%s: cannot read %s: %s", cli_where(c), c->file,
-            fd < 0 ? strerror(errno) : "not a file");
-    rc = CLI_FAILED;
-  } else {
-    c->len = (uint64_t)st.st_size;
-    c->data = malloc(c->len ? (size_t)c->len : 1);
-    while (c->data != NULL && got < c->len && n > 0)
-      if ((n = read(fd, c->data + got, (size_t)c->len - got)) > 0) got += (size_t)n;
-    if (c->data == NULL || got != c->len)
-      rc = cli__bad(c, "cannot read %s: %s", c->file,
-                    c->data == NULL ? "out of memory" : "it changed while being read");
+  if (strcmp(c->file, "-") == 0 && s->opt.batch != NULL && strcmp(s->opt.batch, "-") == 0)
+    return cli__bad(c, "load - reads standard input, which holds the batch already");
+  /* Any file that reads: a pipe or standard input ("-") too. */
+  fd = strcmp(c->file, "-") == 0 ? 0 : open(c->file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    cli_say("%s: cannot read %s: %s", cli_where(c), c->file, strerror(errno));
+    return CLI_FAILED;
   }
-  if (fd >= 0) close(fd);
-  return rc != 0 ? rc : cli__transfer_width(c, width);
+  while (n > 0) {
+    n = read(fd, chunk, sizeof(chunk));
+    if (n > 0) cli_buf_put(&data, chunk, (size_t)n);
+    if (n < 0 && errno == EINTR) n = 1;
+  }
+  if (fd > 0) close(fd);
+  if (n < 0) {
+    cli_say("%s: cannot read %s: %s", cli_where(c), c->file, strerror(errno));
+    cli_buf_free(&data);
+    return CLI_FAILED;
+  }
+  /* The command owns the bytes from here (cli_cmd_free frees them). */
+  c->data = (unsigned char *)data.p;
+  c->len = data.len;
+  if (c->len == 0) return cli__bad(c, "%s is empty: there is nothing to load", c->file);
+  return cli__transfer_width(c, width);
 }
 
 static int cli__parse_poll(struct cli_session *s, struct cli_cmd *c, int argc, char **argv) {
@@ -334,7 +362,9 @@ static int cli__parse_poll(struct cli_session *s, struct cli_cmd *c, int argc, c
     c->mask = cli__ones(cli__bits(&c->t));
     return cli__value(c, &c->t, argv[1], &c->value);
   }
-  if (argc != 3) return cli__bad(c, "poll OFF MASK EXPECTED");
+  if (argc != 3)
+    return cli__bad(c,
+                    "usage: poll[W] OFF MASK EXPECTED, or poll FIELD EXPECTED (mmio poll --help)");
   rc = cli__value(c, &c->t, argv[1], &c->mask);
   if (rc == 0) rc = cli__value(c, &c->t, argv[2], &c->value);
   if (rc == 0 && (c->value & ~c->mask))
@@ -362,8 +392,10 @@ static int cli__check_span(struct cli_session *s, struct cli_cmd *c, uint64_t of
   /* In the order the accesses would judge them: alignment, then range. */
   int err = mmio_check_aligned(r, (size_t)off, width);
   if (err != 0)
-    return cli__bad(c, "offset 0x%llx is not aligned for a %u-bit access: %s",
-                    (unsigned long long)off, 8 * width, mmio_strerror(err));
+    return cli__bad(c,
+                    "offset 0x%llx is not aligned for a %u-bit access: its address must be a "
+                    "multiple of %u (%s)",
+                    (unsigned long long)off, 8 * width, width, mmio_err_name(err));
   if (off > SIZE_MAX || len > mmio_len(r) || off > mmio_len(r) - len)
     return cli__bad(c,
                     "0x%llx + %llu bytes runs past the end of the source, which is 0x%llx "
@@ -390,6 +422,12 @@ static int cli__check_name(struct cli_session *s, struct cli_cmd *c, int store, 
     err = store ? mmio_regmap_write(s->check_map, &c->t.name, flags | MMIO_REGS_CHECK_ONLY,
                                     c->nvalues ? c->values[0] : c->value)
                 : mmio_regmap_read(s->check_map, &c->t.name, flags | MMIO_REGS_CHECK_ONLY, &v);
+  /* A whole write is made on the stand-in (which drops it) so that the
+   * stand-in map remembers a write-only register's value, as the real
+   * map will when the session gets there: a later field write of that
+   * register is then judged as it will be run. */
+  if (err == 0 && store && c->t.name.field == NULL && c->op == CLI_WRITE)
+    err = mmio_regmap_write(s->check_map, &c->t.name, 0, c->values[0]);
   if (err == 0) return 0;
   cli__access_name(name, sizeof(name), store ? "write" : "read", c->t.width);
   if (err == MMIO_ERR_WRITE_ONLY && !store)
@@ -449,10 +487,36 @@ static int cli__check_modify(struct cli_session *s, struct cli_cmd *c) {
   return rc;
 }
 
+/* dump -o FILE: that it can be written, before the first access of the
+ * session (the file itself is written only once all was read). */
+static int cli__check_output(struct cli_cmd *c) {
+  char dir[4096];
+  const char *slash = strrchr(c->file, '/');
+  struct stat st;
+  if (stat(c->file, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return cli__bad(c, "-o %s is a directory", c->file);
+    if (access(c->file, W_OK) != 0)
+      return cli__bad(c, "-o %s cannot be written: %s", c->file, strerror(errno));
+    return 0;
+  }
+  if (slash == NULL)
+    snprintf(dir, sizeof(dir), ".");
+  else
+    snprintf(dir, sizeof(dir), "%.*s", (int)(slash == c->file ? 1 : slash - c->file), c->file);
+  if (access(dir, W_OK) != 0)
+    return cli__bad(c, "-o %s cannot be created in %s: %s", c->file, dir, strerror(errno));
+  return 0;
+}
+
 static int cli__check_transfer(struct cli_session *s, struct cli_cmd *c) {
   int rc = c->op == CLI_DUMP ? 0 : cli__check_stores(s, c);
   if (rc == 0) rc = cli__check_span(s, c, c->t.off, c->len, c->t.width);
   if (rc == 0 && c->op == CLI_COPY) rc = cli__check_span(s, c, c->dst, c->len, c->t.width);
+  /* A named start: the register's rules, as read or write would apply
+   * them (a dump of a write-only or read-to-clear register is refused). */
+  if (rc == 0 && c->t.name.reg != NULL)
+    rc = cli__check_name(s, c, c->op == CLI_FILL || c->op == CLI_LOAD, 0);
+  if (rc == 0 && c->op == CLI_DUMP && c->file != NULL) rc = cli__check_output(c);
   return rc;
 }
 
@@ -532,32 +596,37 @@ static void cli__print_value(struct cli_session *s, const struct cli_cmd *c, uin
 /* A register's fields, decoded: indented lines for people, an array in
  * the document. */
 static void cli__print_fields(struct cli_session *s, const struct mmio_reg *reg, uint64_t v) {
-  struct cli_text t = {{0}, 0};
+  struct cli_buf t = {0};
   size_t i;
   if (!s->out.json && !s->out.quiet) {
-    char text[8192], *line, *save = NULL;
-    mmio_reg_decode(text, sizeof(text), reg, v);
+    /* The decoded text's length first: a register may have many fields. */
+    const int n = mmio_reg_decode(NULL, 0, reg, v);
+    char *text = n > 0 ? malloc((size_t)n + 1) : NULL, *line, *save = NULL;
+    if (text == NULL) return;
+    mmio_reg_decode(text, (size_t)n + 1, reg, v);
     for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
       printf("  %s\n", line);
+    free(text);
     return;
   }
-  cli_text_add(&t, "[");
+  cli_buf_add(&t, "[");
   for (i = 0; i < reg->nfields; i++) {
     const struct mmio_field *f = &reg->fields[i];
     const uint64_t fv = (v >> f->lsb) & cli__ones(f->msb - f->lsb + 1);
     const char *e = mmio_field_enum_name(f, fv);
-    cli_text_add(&t, "%s{\"name\": ", i ? ", " : "");
-    cli_json_string(&t, f->name);
-    cli_text_add(&t, ", \"msb\": %u, \"lsb\": %u, \"value\": %llu", f->msb, f->lsb,
-                 (unsigned long long)fv);
+    cli_buf_add(&t, "%s{\"name\": ", i ? ", " : "");
+    cli_buf_json(&t, f->name);
+    cli_buf_add(&t, ", \"msb\": %u, \"lsb\": %u, \"value\": %llu", f->msb, f->lsb,
+                (unsigned long long)fv);
     if (e != NULL) {
-      cli_text_add(&t, ", \"enum\": ");
-      cli_json_string(&t, e);
+      cli_buf_add(&t, ", \"enum\": ");
+      cli_buf_json(&t, e);
     }
-    cli_text_add(&t, "}");
+    cli_buf_add(&t, "}");
   }
-  cli_text_add(&t, "]");
-  cli_out_raw(&s->out, "fields", t.buf);
+  cli_buf_add(&t, "]");
+  cli_out_raw(&s->out, "fields", t.p);
+  cli_buf_free(&t);
 }
 
 /* A whole-element load at off, guarded, with the hint for all ones. */
@@ -640,6 +709,8 @@ static int cli__write_bits(struct cli_session *s, struct cli_cmd *c) {
   nv = (old & ~mask) | (c->values[0] << t->lsb);
   if (rc == 0) rc = cli__store(s, c, t->off, t->width, nv);
   cli_lock_drop(&s->lock);
+  /* The store was made: it is in the output, whatever the verify says. */
+  if (rc == 0) cli__print_store(s, c, "write", t->off, c->values[0]);
   if (rc == 0) rc = cli__verify(s, c, t->off, nv, mask);
   return rc;
 }
@@ -649,26 +720,32 @@ static int cli__run_write(struct cli_session *s, struct cli_cmd *c) {
   size_t i;
   int rc = 0, err;
   if (t->name.reg != NULL) {
+    uint64_t back = 0;
     /* A field write reads the register first: the lock keeps another
      * run's write to the same register out of the gap. */
     rc = t->name.field != NULL ? cli_lock_take(&s->lock) : 0;
     if (rc != 0) return rc;
     err = mmio_regmap_write(s->map, &t->name, s->opt.verify ? MMIO_REGS_VERIFY : 0, c->values[0]);
     if (t->name.field != NULL) cli_lock_drop(&s->lock);
-    if (err != 0) return cli__failed(s, c, "write", t->off, t->width, err);
+    if (err != 0 && err != MMIO_ERR_WRITE_DROPPED)
+      return cli__failed(s, c, "write", t->off, t->width, err);
     cli__print_store(s, c, "write", t->off, c->values[0]);
-    return 0;
+    if (err == 0) return 0;
+    /* A verify that failed: show what the register holds now. */
+    if (mmio_regmap_read(s->map, &t->name, MMIO_REGS_READ_EFFECTS, &back) == 0)
+      cli_say("%s: write of 0x%llx to %s did not hold: it reads back 0x%llx: %s", cli_where(c),
+              (unsigned long long)c->values[0], t->text, (unsigned long long)back,
+              mmio_strerror(err));
+    else
+      cli__failed(s, c, "write", t->off, t->width, err);
+    return CLI_FAILED;
   }
-  if (t->bits) {
-    rc = cli__write_bits(s, c);
-    if (rc == 0) cli__print_store(s, c, "write", t->off, c->values[0]);
-    return rc;
-  }
+  if (t->bits) return cli__write_bits(s, c);
   for (i = 0; i < c->nvalues && rc == 0; i++) {
     const uint64_t off = t->off + i * t->width;
     rc = cli__store(s, c, off, t->width, c->values[i]);
-    if (rc == 0) rc = cli__verify(s, c, off, c->values[i], cli__ones(8 * t->width));
     if (rc == 0) cli__print_store(s, c, "write", off, c->values[i]);
+    if (rc == 0) rc = cli__verify(s, c, off, c->values[i], cli__ones(8 * t->width));
   }
   return rc;
 }
@@ -679,16 +756,48 @@ static int cli__run_modify(struct cli_session *s, struct cli_cmd *c) {
   err = mmio_masked_modify_width(&s->src.r, (size_t)c->t.off, c->t.width, c->mask, c->value);
   cli_lock_drop(&s->lock);
   if (err != 0) return cli__failed(s, c, "modify", c->t.off, c->t.width, err);
-  rc = cli__verify(s, c, c->t.off, c->value, c->mask);
-  if (rc == 0) {
-    cli_out_begin(&s->out, "modify");
-    cli_out_u64(&s->out, "offset", c->t.off);
-    cli_out_u64(&s->out, "width", 8 * c->t.width);
-    cli_out_u64(&s->out, "mask", c->mask);
-    cli_out_u64(&s->out, "value", c->value);
-    cli_out_end(&s->out);
-  }
-  return rc;
+  cli_out_begin(&s->out, "modify");
+  cli_out_u64(&s->out, "offset", c->t.off);
+  cli_out_u64(&s->out, "width", 8 * c->t.width);
+  cli_out_u64(&s->out, "mask", c->mask);
+  cli_out_u64(&s->out, "value", c->value);
+  cli_out_end(&s->out);
+  return cli__verify(s, c, c->t.off, c->value, c->mask);
+}
+
+/* ---- Ctrl-C during a long command ---- */
+
+/* Set by SIGINT or SIGTERM while a watch or a transfer runs: the command
+ * stops at the next element, cleans up, and the session runs no further
+ * command. Elsewhere the signals keep their default (they end the run). */
+static volatile sig_atomic_t cli__stop;
+
+static void cli__on_signal(int sig) {
+  (void)sig;
+  cli__stop = 1;
+}
+
+static void cli__catch(struct sigaction old[2]) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = cli__on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old[0]);
+  sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void cli__uncatch(const struct sigaction old[2]) {
+  sigaction(SIGINT, &old[0], NULL);
+  sigaction(SIGTERM, &old[1], NULL);
+}
+
+int cli_interrupted(void) { return cli__stop != 0; }
+
+/* A transfer cut short: say how far it got. */
+static int cli__cut_short(struct cli_cmd *c, uint64_t done) {
+  cli_say("%s: interrupted after %llu of %llu bytes", cli_where(c), (unsigned long long)done,
+          (unsigned long long)c->len);
+  return CLI_FAILED;
 }
 
 /* Elements per step of a long transfer, between progress updates. */
@@ -725,33 +834,45 @@ static uint64_t cli__element(const unsigned char *p, unsigned w) {
   return memcpy(&q, p, 8), q;
 }
 
-/* dump -o FILE writes to FILE.partial and renames it when complete, so a
- * failed dump leaves no file that looks whole. */
+/* Writes the dump to FILE. A regular file (or a new one) is written as
+ * FILE.partial and renamed, so that a failed write leaves no file that
+ * looks whole; anything else (a device such as /dev/stdout, a FIFO, a
+ * symbolic link, which a rename would replace) is written through. */
+static int cli__write_file(struct cli_cmd *c, const unsigned char *buf) {
+  struct cli_buf tmp = {0};
+  struct stat st;
+  const int direct = lstat(c->file, &st) == 0 && !S_ISREG(st.st_mode);
+  FILE *f;
+  int rc = 0, err = 0;
+  cli_buf_add(&tmp, direct ? "%s" : "%s.partial", c->file);
+  f = fopen(tmp.p, "wb");
+  if (f == NULL) err = errno;
+  if (f != NULL && fwrite(buf, 1, (size_t)c->len, f) != c->len) err = ferror(f) ? errno : EIO;
+  if (f != NULL && fclose(f) != 0 && err == 0) err = errno;
+  if (err == 0 && !direct && rename(tmp.p, c->file) != 0) err = errno;
+  if (err != 0) {
+    cli_say("%s: cannot write %s: %s", cli_where(c), c->file, strerror(err));
+    if (!direct) unlink(tmp.p);
+    rc = CLI_FAILED;
+  }
+  cli_buf_free(&tmp);
+  return rc;
+}
+
+/* Reads everything first, then prints it or writes the file: an
+ * interrupted or failed dump writes nothing. */
 static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
   const unsigned w = c->t.width;
   struct cli_progress pr;
-  struct cli_text name = {{0}, 0};
+  struct sigaction old[2];
   unsigned char *buf = malloc((size_t)c->len);
-  FILE *f = NULL;
-  uint64_t done = 0;
+  uint64_t done = 0, i;
   int rc = 0, err;
   if (buf == NULL) {
     cli_say("%s: out of memory for %llu bytes", cli_where(c), (unsigned long long)c->len);
     return CLI_FAILED;
   }
-  if (c->file != NULL) {
-    struct stat st;
-    /* A device or pipe (/dev/stdout, a FIFO) is written as it is. */
-    if (stat(c->file, &st) == 0 && !S_ISREG(st.st_mode))
-      cli_text_add(&name, "%s", c->file);
-    else
-      cli_text_add(&name, "%s.partial", c->file);
-    if ((f = fopen(name.buf, "wb")) == NULL) {
-      cli_say("%s: cannot create %s: %s", cli_where(c), name.buf, strerror(errno));
-      free(buf);
-      return CLI_FAILED;
-    }
-  }
+  cli__catch(old);
   cli_progress_start(&pr, "dump", c->len, !s->out.json && !s->out.quiet);
   while (done < c->len && rc == 0) {
     const uint64_t n = c->len - done < CLI_CHUNK * w ? c->len - done : CLI_CHUNK * w;
@@ -760,21 +881,15 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
       rc = cli__failed(s, c, "read", c->t.off + done, w, err);
     else
       done += n, cli_progress_update(&pr, done);
+    if (rc == 0 && cli__stop && done < c->len) rc = cli__cut_short(c, done);
   }
   cli_progress_end(&pr, done);
-  if (rc == 0 && f != NULL &&
-      (fwrite(buf, 1, (size_t)c->len, f) != c->len || fflush(f) != 0 ||
-       (strcmp(name.buf, c->file) != 0 && rename(name.buf, c->file) != 0))) {
-    cli_say("%s: cannot write %s: %s", cli_where(c), c->file, strerror(errno));
-    rc = CLI_FAILED;
-  }
-  if (f != NULL) fclose(f);
-  if (rc != 0 && f != NULL && strcmp(name.buf, c->file) != 0) unlink(name.buf);
-  if (rc == 0 && f == NULL && s->out.quiet) {
-    uint64_t i;
+  if (rc == 0 && c->file != NULL) rc = cli__write_file(c, buf);
+  cli__uncatch(old);
+  if (rc == 0 && c->file == NULL && s->out.quiet) {
     for (i = 0; i < c->len; i += w)
-      printf("0x%0*llx\n", (int)(2 * w), (unsigned long long)cli__element(buf + i, w));
-  } else if (rc == 0 && f == NULL && !s->out.json) {
+      cli_print_hex(stdout, cli__element(buf + i, w), (int)(2 * w), '\n');
+  } else if (rc == 0 && c->file == NULL && !s->out.json) {
     cli__hexdump(c->t.off, buf, (size_t)c->len);
   }
   if (rc == 0) {
@@ -785,16 +900,13 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
     if (c->file != NULL) {
       cli_out_str(&s->out, "file", c->file);
     } else if (s->out.json) {
-      char *hex = malloc(2 * (size_t)c->len + 3);
-      uint64_t i;
-      if (hex != NULL) {
-        hex[0] = '"';
-        for (i = 0; i < c->len; i++)
-          snprintf(hex + 1 + 2 * i, 3, "%02x", buf[i]);
-        memcpy(hex + 1 + 2 * c->len, "\"", 2);
-        cli_out_raw(&s->out, "bytes", hex);
-        free(hex);
-      }
+      struct cli_buf hex = {0};
+      cli_buf_put(&hex, "\"", 1);
+      for (i = 0; i < c->len; i++)
+        cli_buf_add(&hex, "%02x", buf[i]);
+      cli_buf_put(&hex, "\"", 1);
+      cli_out_raw(&s->out, "bytes", hex.p);
+      cli_buf_free(&hex);
     }
     cli_out_end(&s->out);
   }
@@ -805,14 +917,21 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
 static int cli__run_fill(struct cli_session *s, struct cli_cmd *c) {
   const unsigned w = c->t.width;
   struct cli_progress pr;
-  uint64_t done;
+  struct sigaction old[2];
+  uint64_t done = 0;
   int rc = 0;
+  cli__catch(old);
   cli_progress_start(&pr, "fill", c->len, !s->out.json && !s->out.quiet);
-  for (done = 0; done < c->len && rc == 0; done += w) {
+  while (done < c->len && rc == 0) {
     rc = cli__store(s, c, c->t.off + done, w, c->value);
-    if ((done / w) % CLI_CHUNK == 0) cli_progress_update(&pr, done);
+    if (rc == 0) done += w;
+    if (rc == 0 && (done / w) % CLI_CHUNK == 0) {
+      cli_progress_update(&pr, done);
+      if (cli__stop && done < c->len) rc = cli__cut_short(c, done);
+    }
   }
   cli_progress_end(&pr, done);
+  cli__uncatch(old);
   if (rc == 0) {
     cli_out_begin(&s->out, "fill");
     cli_out_u64(&s->out, "offset", c->t.off);
@@ -830,16 +949,23 @@ static int cli__run_copy(struct cli_session *s, struct cli_cmd *c) {
   const unsigned w = c->t.width;
   const int down = c->dst > c->t.off && c->dst < c->t.off + c->len;
   struct cli_progress pr;
-  uint64_t i, v = 0;
+  struct sigaction old[2];
+  uint64_t i = 0, v = 0;
   int rc = 0;
+  cli__catch(old);
   cli_progress_start(&pr, "copy", c->len, !s->out.json && !s->out.quiet);
-  for (i = 0; i < c->len && rc == 0; i += w) {
+  while (i < c->len && rc == 0) {
     const uint64_t at = down ? c->len - w - i : i;
     rc = cli__load(s, c, c->t.off + at, w, &v);
     if (rc == 0) rc = cli__store(s, c, c->dst + at, w, v);
-    if ((i / w) % CLI_CHUNK == 0) cli_progress_update(&pr, i);
+    if (rc == 0) i += w;
+    if (rc == 0 && (i / w) % CLI_CHUNK == 0) {
+      cli_progress_update(&pr, i);
+      if (cli__stop && i < c->len) rc = cli__cut_short(c, i);
+    }
   }
   cli_progress_end(&pr, i);
+  cli__uncatch(old);
   if (rc == 0) {
     cli_out_begin(&s->out, "copy");
     cli_out_u64(&s->out, "source", c->t.off);
@@ -854,8 +980,10 @@ static int cli__run_copy(struct cli_session *s, struct cli_cmd *c) {
 static int cli__run_load(struct cli_session *s, struct cli_cmd *c) {
   const unsigned w = c->t.width;
   struct cli_progress pr;
+  struct sigaction old[2];
   uint64_t done = 0;
   int rc = 0, err;
+  cli__catch(old);
   cli_progress_start(&pr, "load", c->len, !s->out.json && !s->out.quiet);
   while (done < c->len && rc == 0) {
     const uint64_t n = c->len - done < CLI_CHUNK * w ? c->len - done : CLI_CHUNK * w;
@@ -865,8 +993,10 @@ static int cli__run_load(struct cli_session *s, struct cli_cmd *c) {
       rc = cli__failed(s, c, "write", c->t.off + done, w, err);
     else
       done += n, cli_progress_update(&pr, done);
+    if (rc == 0 && cli__stop && done < c->len) rc = cli__cut_short(c, done);
   }
   cli_progress_end(&pr, done);
+  cli__uncatch(old);
   if (rc == 0) {
     cli_out_begin(&s->out, "load");
     cli_out_u64(&s->out, "offset", c->t.off);
@@ -905,9 +1035,14 @@ static int cli__run_poll(struct cli_session *s, struct cli_cmd *c) {
   }
   if (err != 0) return cli__failed(s, c, "poll", t->off, t->width, err);
   /* -q: a poll prints nothing; its value is not a read the script asked for. */
-  if (!s->out.json && !s->out.quiet)
-    printf("%s: 0x%0*llx after %.6f s\n", t->text, (int)cli_digits(cli__bits(t)),
-           (unsigned long long)last, (double)(mmio_clock_ns() - start) / 1e9);
+  if (!s->out.json && !s->out.quiet) {
+    if (t->name.reg != NULL)
+      printf("%s: ", t->text);
+    else
+      cli_print_hex(stdout, t->off, cli__off_digits(s), ':'), putchar(' ');
+    cli_print_hex(stdout, last, (int)cli_digits(cli__bits(t)), '\0');
+    printf(" after %.6f s\n", (double)(mmio_clock_ns() - start) / 1e9);
+  }
   cli_out_begin(&s->out, "poll");
   cli_out_u64(&s->out, "offset", t->off);
   cli_out_u64(&s->out, "width", 8 * t->width);
@@ -919,12 +1054,6 @@ static int cli__run_poll(struct cli_session *s, struct cli_cmd *c) {
   return 0;
 }
 
-static volatile sig_atomic_t cli__stop;
-static void cli__on_signal(int sig) {
-  (void)sig;
-  cli__stop = 1;
-}
-
 static void cli__sleep_us(uint64_t us) {
   struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000};
   nanosleep(&ts, NULL);
@@ -934,15 +1063,11 @@ static void cli__sleep_us(uint64_t us) {
  * until --count changes or SIGINT/SIGTERM. */
 static int cli__run_watch(struct cli_session *s, struct cli_cmd *c) {
   const struct cli_target *t = &c->t;
-  struct sigaction sa, old_int, old_term;
+  struct sigaction old[2];
   const uint64_t start = mmio_clock_ns();
   uint64_t v = 0, prev = 0, changes = 0;
   int rc = 0, first = 1, err;
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = cli__on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  cli__catch(old);
   while (!cli__stop && rc == 0 && (c->count == 0 || changes < c->count)) {
     if (t->name.reg != NULL) {
       err = mmio_regmap_read(s->map, &t->name, 0, &v);
@@ -965,8 +1090,7 @@ static int cli__run_watch(struct cli_session *s, struct cli_cmd *c) {
     }
     if (rc == 0 && (c->count == 0 || changes < c->count)) cli__sleep_us(c->interval_us);
   }
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
+  cli__uncatch(old);
   return rc;
 }
 
@@ -1009,7 +1133,8 @@ static void cli__plan_line(struct cli_session *s, struct cli_cmd *c, const char 
   va_start(ap, fmt);
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
-  if (!s->out.json) printf("%s: %s\n", cli_where(c), text);
+  /* -q prints only values read, and a dry run reads none. */
+  if (!s->out.json && !s->out.quiet) printf("%s: %s\n", cli_where(c), text);
   cli_out_begin(&s->out, cli__verb(c->op)->name);
   cli_out_u64(&s->out, "offset", c->t.off);
   cli_out_u64(&s->out, "width", 8 * c->t.width);
@@ -1283,7 +1408,7 @@ int cli_cmd_parse(struct cli_session *s, struct cli_cmd *c, int argc, char **arg
   rc = cli__options(c, v->options, argc - 1, argv + 1, &npos, &opt_width);
   if (rc != 0) return rc;
   if (npos < v->min || (v->max != 0 && npos > v->max) || (v->max == 0 && v->min == 0 && npos > 0))
-    return cli__bad(c, "%s takes %s (mmio %s --help)", v->name, v->usage, v->name);
+    return cli__bad(c, "usage: %s (mmio %s --help)", v->usage, v->name);
   c->t.width = width ? width : opt_width;
   return v->parse(s, c, npos, argv + 1);
 }

@@ -30,9 +30,13 @@ static int cli__width(const char *text, unsigned *bits) {
   const char *l;
   uint64_t n;
   if (text[0] != '\0' && text[1] == '\0' && !isdigit((unsigned char)text[0])) {
+    /* As busybox: b, h, w and l are char, short, int and long, so l is
+     * 32 bits on a 32-bit system. */
+    static const unsigned sizes[] = {8 * sizeof(char), 8 * sizeof(short), 8 * sizeof(int),
+                                     8 * sizeof(long)};
     l = strchr(letters, text[0] | 0x20);
     if (l == NULL) return -1;
-    *bits = 8u << (l - letters);
+    *bits = sizes[l - letters];
     return 0;
   }
   if (cli_number(&n, text, 0, (char[64]){0}, 64) != 0) return -1;
@@ -49,7 +53,7 @@ static void cli__devmem_usage(FILE *f) {
           "ADDRESS and VALUE: C numbers (0x hex, 0 octal, decimal). Unlike busybox, an\n"
           "unaligned address, another width or a value wider than WIDTH is refused, and a\n"
           "bus error is reported (exit status 1) instead of killing the shell.\n",
-          cli_name);
+          strcmp(cli_name, "devmem") == 0 ? "devmem" : "mmio devmem");
 }
 
 int cli_devmem_main(int argc, char **argv) {
@@ -81,6 +85,11 @@ int cli_devmem_main(int argc, char **argv) {
   }
   if (bits < 64 && (value >> bits) != 0) {
     cli_say("value %s does not fit %u bits", argv[3], bits);
+    return CLI_USAGE;
+  }
+  if (addr > UINT64_MAX - bits / 8) {
+    cli_say("address 0x%llx is at the end of the address space: no %u-bit access fits there",
+            (unsigned long long)addr, bits);
     return CLI_USAGE;
   }
   if (addr % (bits / 8) != 0) {

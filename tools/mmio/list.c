@@ -28,14 +28,14 @@ static int cli__collect(void *arg, const char *spec) {
 }
 
 /* One device's regions: "  SPEC/barN  memory 4 KiB at 0x...". */
-static void cli__regions(struct cli_text *json, mmio_device *dev, const char *spec,
+static void cli__regions(struct cli_buf *json, mmio_device *dev, const char *spec,
                          const struct mmio_device_info *info, int human) {
   const char *part = info->source == MMIO_SOURCE_UIO ? "map" : "bar";
   const int has_parts = info->source == MMIO_SOURCE_PCI || info->source == MMIO_SOURCE_VFIO ||
                         info->source == MMIO_SOURCE_UIO;
   unsigned i;
   int first = 1;
-  cli_text_add(json, ", \"regions\": [");
+  cli_buf_add(json, ", \"regions\": [");
   for (i = 0; i < info->regions; i++) {
     struct mmio_region_info ri;
     char rspec[4200];
@@ -47,24 +47,24 @@ static void cli__regions(struct cli_text *json, mmio_device *dev, const char *sp
              (unsigned long long)ri.size, (ri.flags & MMIO_REGION_64BIT) ? ", 64-bit" : "",
              (ri.flags & MMIO_REGION_PREFETCH) ? ", prefetchable" : "",
              (unsigned long long)ri.address);
-    cli_text_add(json, "%s{\"index\": %u, \"spec\": ", first ? "" : ", ", i);
-    cli_json_string(json, rspec);
-    cli_text_add(json,
-                 ", \"size\": %llu, \"address\": %llu, \"memory\": %s, \"prefetchable\": %s, "
-                 "\"bits64\": %s}",
-                 (unsigned long long)ri.size, (unsigned long long)ri.address,
-                 (ri.flags & MMIO_REGION_IO) ? "false" : "true",
-                 (ri.flags & MMIO_REGION_PREFETCH) ? "true" : "false",
-                 (ri.flags & MMIO_REGION_64BIT) ? "true" : "false");
+    cli_buf_add(json, "%s{\"index\": %u, \"spec\": ", first ? "" : ", ", i);
+    cli_buf_json(json, rspec);
+    cli_buf_add(json,
+                ", \"size\": %llu, \"address\": %llu, \"memory\": %s, \"prefetchable\": %s, "
+                "\"bits64\": %s}",
+                (unsigned long long)ri.size, (unsigned long long)ri.address,
+                (ri.flags & MMIO_REGION_IO) ? "false" : "true",
+                (ri.flags & MMIO_REGION_PREFETCH) ? "true" : "false",
+                (ri.flags & MMIO_REGION_64BIT) ? "true" : "false");
     first = 0;
   }
-  cli_text_add(json, "]");
+  cli_buf_add(json, "]");
 }
 
 /* One device: its line for people, its object for the document. */
 static void cli__device(const char *spec, int human, int *first) {
   struct mmio_device_info info;
-  struct cli_text json = {{0}, 0};
+  struct cli_buf json = {0};
   mmio_device *dev = NULL;
   char pci_spec[64];
   const char *open_spec = spec;
@@ -75,15 +75,16 @@ static void cli__device(const char *spec, int human, int *first) {
     open_spec = pci_spec;
   }
   err = mmio_device_open(&dev, open_spec);
-  cli_text_add(&json, "%s\n    {\"spec\": ", *first ? "" : ",");
-  cli_json_string(&json, spec);
+  cli_buf_add(&json, "%s\n    {\"spec\": ", *first ? "" : ",");
+  cli_buf_json(&json, spec);
   *first = 0;
   if (err != 0 || mmio_device_info(&info, dev) != 0) {
     if (human) printf("%-36s (cannot be described: %s)\n", spec, mmio_strerror(err));
-    cli_text_add(&json, ", \"error\": ");
-    cli_json_string(&json, mmio_strerror(err));
-    cli_text_add(&json, "}");
-    fputs(human ? "" : json.buf, stdout);
+    cli_buf_add(&json, ", \"error\": ");
+    cli_buf_json(&json, mmio_strerror(err));
+    cli_buf_add(&json, "}");
+    fputs(human ? "" : json.p, stdout);
+    cli_buf_free(&json);
     mmio_device_close(dev);
     return;
   }
@@ -96,21 +97,22 @@ static void cli__device(const char *spec, int human, int *first) {
     if (info.uio_name[0] != '\0') printf(" named \"%s\"", info.uio_name);
     printf("\n");
   }
-  cli_text_add(&json, ", \"kind\": \"%s\", \"name\": ", mmio_source_name(info.source));
-  cli_json_string(&json, info.name);
+  cli_buf_add(&json, ", \"kind\": \"%s\", \"name\": ", mmio_source_name(info.source));
+  cli_buf_json(&json, info.name);
   if (info.pci_address[0] != '\0') {
-    cli_text_add(&json, ", \"pci_address\": \"%s\", \"vendor\": %u, \"device\": %u, \"class\": %u",
-                 info.pci_address, info.vendor, info.device, (unsigned)info.class_code);
-    cli_text_add(&json, ", \"driver\": ");
-    cli_json_string(&json, info.driver);
+    cli_buf_add(&json, ", \"pci_address\": \"%s\", \"vendor\": %u, \"device\": %u, \"class\": %u",
+                info.pci_address, info.vendor, info.device, (unsigned)info.class_code);
+    cli_buf_add(&json, ", \"driver\": ");
+    cli_buf_json(&json, info.driver);
   }
   if (info.uio_name[0] != '\0') {
-    cli_text_add(&json, ", \"uio_name\": ");
-    cli_json_string(&json, info.uio_name);
+    cli_buf_add(&json, ", \"uio_name\": ");
+    cli_buf_json(&json, info.uio_name);
   }
   cli__regions(&json, dev, spec, &info, human);
-  cli_text_add(&json, "}");
-  if (!human) fputs(json.buf, stdout);
+  cli_buf_add(&json, "}");
+  if (!human) fputs(json.p, stdout);
+  cli_buf_free(&json);
   mmio_device_close(dev);
 }
 
@@ -147,18 +149,19 @@ int cli_list_main(int argc, char **argv) {
   for (m = mmio_model_names(); *m != NULL; m++) {
     mmio_model *model = NULL;
     const char *title = mmio_model_create(&model, *m, 0) == 0 ? mmio_model_title(model) : "";
-    struct cli_text json = {{0}, 0};
+    struct cli_buf json = {0};
     mmio_region r = {0};
     const size_t len = model != NULL && mmio_model_region(&r, model) == 0 ? mmio_len(&r) : 0;
     mmio_region_release(&r);
     if (human) printf("fake:%-31s %s (a model in this process)\n", *m, title);
-    cli_text_add(&json,
-                 "%s\n    {\"spec\": \"fake:%s\", \"kind\": \"fake\", \"name\": ", first ? "" : ",",
-                 *m);
-    cli_json_string(&json, title);
-    cli_text_add(&json, ", \"regions\": [{\"index\": 0, \"spec\": \"fake:%s\", \"size\": %zu}]}",
-                 *m, len);
-    if (!human) fputs(json.buf, stdout);
+    cli_buf_add(&json,
+                "%s\n    {\"spec\": \"fake:%s\", \"kind\": \"fake\", \"name\": ", first ? "" : ",",
+                *m);
+    cli_buf_json(&json, title);
+    cli_buf_add(&json, ", \"regions\": [{\"index\": 0, \"spec\": \"fake:%s\", \"size\": %zu}]}", *m,
+                len);
+    if (!human) fputs(json.p, stdout);
+    cli_buf_free(&json);
     first = 0;
     mmio_model_destroy(model);
   }

@@ -42,21 +42,32 @@ static void cli__file_name(char *buf, size_t cap, const char *id) {
 }
 
 int cli_lock_open(struct cli_lock *l, const char *id) {
+  struct stat st;
   char name[256];
   l->fd = -1;
   l->path[0] = '\0';
   if (id[0] == '\0') return 0;
   cli__file_name(name, sizeof(name), id);
   snprintf(l->path, sizeof(l->path), "%s/mmio-%s.lock", cli__lock_dir(), name);
-  l->fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  /* Made here: then (only then) open it to everyone, so that another
+   * user's run can take it. An existing one is used as it is, and never
+   * through a symbolic link: in a shared directory that could be a trap. */
+  l->fd = open(l->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (l->fd >= 0)
+    (void)fchmod(l->fd, 0666);
+  else if (errno == EEXIST)
+    l->fd = open(l->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (l->fd >= 0 && (fstat(l->fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+    close(l->fd);
+    l->fd = -1;
+    errno = EINVAL;
+  }
   if (l->fd < 0) {
     cli_say("cannot open the lock file %s: %s (set MMIO_LOCK_DIR to a writable directory, or "
             "run with --no-lock if nothing else changes this device)",
             l->path, strerror(errno));
     return CLI_FAILED;
   }
-  /* Another user's run must be able to take it too. */
-  (void)fchmod(l->fd, 0666);
   return 0;
 }
 

@@ -23,9 +23,14 @@ static char cli__last[2048];
 
 void cli_say(const char *fmt, ...) {
   va_list ap;
+  char *p;
   va_start(ap, fmt);
   vsnprintf(cli__last, sizeof(cli__last), fmt, ap);
   va_end(ap);
+  /* Words from the command line or a batch file may hold any byte: none
+   * of them may reach the terminal as a control sequence. */
+  for (p = cli__last; *p != '\0'; p++)
+    if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f) *p = '?';
   fprintf(stderr, "%s: %s\n", cli_name, cli__last);
 }
 
@@ -105,6 +110,14 @@ static const struct option cli__long[] = {
     {NULL, 0, NULL, 0},
 };
 
+int cli_is_global_option(const char *word) {
+  const struct option *o;
+  if (!strcmp(word, "-w") || !strcmp(word, "-q")) return 1;
+  for (o = cli__long; o->name != NULL; o++)
+    if (word[0] == '-' && word[1] == '-' && strcmp(word + 2, o->name) == 0) return 1;
+  return 0;
+}
+
 /* The cache policy called name. */
 static int cli__cache(enum mmio_cache_policy *out, const char *name) {
   int p;
@@ -156,7 +169,10 @@ static int cli__options(struct cli_options *o, int argc, char **argv) {
       cli_say("%s needs a value (mmio --help)", argv[optind - 1]);
       return -1;
     } else if (c == '?') {
-      cli_say("unknown option '%s' (mmio --help)", argv[optind - 1]);
+      if (optopt != 0)
+        cli_say("unknown option '-%c' (mmio --help)", optopt);
+      else
+        cli_say("unknown option '%s' (mmio --help)", argv[optind - 1]);
       return -1;
     }
   }
@@ -308,27 +324,35 @@ static void cli__words_free(struct cli__words *w) {
 
 static int cli__load_description(struct cli_session *s) {
   struct cli_options *o = &s->opt;
-  static char file[4096];
+  struct cli_buf file = {0};
   char why[1024];
   const char *colon = strrchr(o->regs_file, ':');
   int err;
   /* FILE:P, unless FILE itself has that name. */
-  snprintf(file, sizeof(file), "%s", o->regs_file);
   if (colon != NULL && access(o->regs_file, F_OK) != 0) {
-    file[colon - o->regs_file] = '\0';
-    if (o->scope == NULL) o->scope = colon + 1;
+    if (o->scope != NULL && strcmp(o->scope, colon + 1) != 0) {
+      cli_say("--regs %s and --peripheral %s name two peripherals: give one", o->regs_file,
+              o->scope);
+      return CLI_USAGE;
+    }
+    cli_buf_put(&file, o->regs_file, (size_t)(colon - o->regs_file));
+    o->scope = colon + 1;
+  } else {
+    cli_buf_add(&file, "%s", o->regs_file);
   }
-  err = mmio_desc_load(&s->desc, file, why, sizeof(why));
-  if (err == 0) return 0;
-  cli_say("--regs %s", why);
-  return err == MMIO_ERR_BAD_DESCRIPTION ? CLI_USAGE : CLI_FAILED;
+  err = mmio_desc_load(&s->desc, file.p, why, sizeof(why));
+  if (err != 0) cli_say("--regs %s", why);
+  /* What `mmio regs` lists, for the messages that point to it. */
+  s->regs_path = file.p;
+  return err == 0 ? 0 : err == MMIO_ERR_BAD_DESCRIPTION ? CLI_USAGE : CLI_FAILED;
 }
 
-/* A stand-in for the source when checking register rules: it is never
- * accessed (every check is MMIO_REGS_CHECK_ONLY). */
+/* A stand-in for the source when checking register rules: checks make no
+ * access, and the whole-register writes that teach the stand-in map a
+ * write-only register's value are dropped. Nothing reads it. */
 static int cli__never(void *ctx, size_t off, unsigned width, int store, uint64_t *value) {
-  (void)ctx, (void)off, (void)width, (void)store, (void)value;
-  return -EIO;
+  (void)ctx, (void)off, (void)width, (void)value;
+  return store ? 0 : -EIO;
 }
 MMIO_DEFINE_OPS(cli__never_ops, cli__never, NULL);
 
@@ -342,7 +366,7 @@ static int cli__bind(struct cli_session *s) {
     err = mmio_regmap_create(&s->check_map, &s->check_r, s->desc, s->opt.scope, start, 0);
   if (err == MMIO_ERR_UNKNOWN_NAME) {
     cli_say("--peripheral %s: the description has no such peripheral (mmio regs %s lists them)",
-            s->opt.scope, s->opt.regs_file);
+            s->opt.scope, s->regs_path);
     return CLI_USAGE;
   }
   if (err != 0) cli_say("cannot bind the description: %s", mmio_strerror(err));
@@ -368,7 +392,7 @@ static int cli__any_rmw(const struct cli_session *s) {
 }
 
 /* Parses every command; then the rules that need all of them. */
-static int cli__parse_all(struct cli_session *s, struct cli__words *w) {
+static int cli__parse_all(struct cli_session *s, struct cli__words *w, int *any_store) {
   size_t i;
   int stores = 0, needs_region = 0, rc = 0;
   s->cmds = calloc(w->ncmds ? w->ncmds : 1, sizeof(*s->cmds));
@@ -388,6 +412,7 @@ static int cli__parse_all(struct cli_session *s, struct cli__words *w) {
     stores |= cli_cmd_stores(c);
     needs_region |= cli_cmd_needs_region(c);
   }
+  *any_store = stores;
   if (rc != 0) return rc;
   if (stores && s->src.device && !s->opt.write && !s->opt.dry_run) {
     cli_say("storing to a %s device needs --write (-w), or --dry-run to see what would be "
@@ -412,21 +437,27 @@ static int cli__session(struct cli_session *s, struct cli__words *w) {
     cli_say("--peripheral needs --regs FILE");
     rc = CLI_USAGE;
   }
-  if (rc == 0) rc = cli__parse_all(s, w);
-  for (i = 0; i < s->ncmds; i++)
-    stores |= cli_cmd_stores(&s->cmds[i]);
+  if (rc == 0) rc = cli__parse_all(s, w, &stores);
   if (rc == 0) rc = cli_source_open(&s->src, &s->opt, stores && !s->opt.dry_run);
   if (rc == 0 && s->desc != NULL && s->src.has_region) rc = cli__bind(s);
+  for (i = 0; i < s->ncmds && rc == 0; i++)
+    rc = cli_cmd_check(s, &s->cmds[i]);
+  /* Refused: nothing was accessed, and nothing the run made stays. */
+  if (rc != 0) cli_source_undo(&s->src);
   if (rc == 0 && cli__any_rmw(s) && !s->opt.no_lock && !s->opt.dry_run) {
     char id[4200];
     cli_source_lock_id(id, sizeof(id), &s->src);
     rc = cli_lock_open(&s->lock, id);
   }
-  for (i = 0; i < s->ncmds && rc == 0; i++)
-    rc = cli_cmd_check(s, &s->cmds[i]);
   if (rc == 0 && cli__any(s, CLI_IRQ) && !s->opt.dry_run) rc = cli_source_arm_irq(&s->src);
-  for (i = 0; i < s->ncmds && rc == 0; i++)
+  for (i = 0; i < s->ncmds && rc == 0; i++) {
     rc = cli_cmd_run(s, &s->cmds[i]);
+    /* Ctrl-C ends a watch as it should, and the session with it. */
+    if (rc == 0 && cli_interrupted() && i + 1 < s->ncmds) {
+      cli_say("interrupted: %s and the commands after it were not run", cli_where(&s->cmds[i + 1]));
+      rc = CLI_FAILED;
+    }
+  }
   return rc;
 }
 
@@ -440,6 +471,7 @@ static void cli__session_free(struct cli_session *s) {
   mmio_region_release(&s->check_r);
   cli_source_close(&s->src);
   mmio_desc_free(s->desc);
+  free(s->regs_path);
   cli_lock_close(&s->lock);
 }
 
@@ -455,31 +487,36 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "list") == 0) return cli_list_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "regs") == 0) return cli_regs_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "devmem") == 0) return cli_devmem_main(argc - 1, argv + 1);
-  if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) &&
-      cli_cmd_help(stdout, argv[1]) == 0)
-    return CLI_OK;
+  if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) && argv[1][0] != '-' &&
+      strchr(argv[1], ':') == NULL) {
+    if (cli_cmd_help(stdout, argv[1]) == 0) return CLI_OK;
+    cli_say("'%s' is not a command (mmio --help lists them)", argv[1]);
+    return CLI_USAGE;
+  }
   memset(&s, 0, sizeof(s));
   memset(&w, 0, sizeof(w));
   s.lock.fd = -1;
   first = cli__options(&s.opt, argc, argv);
   if (first == -2) return CLI_OK;
-  if (first < 0) return CLI_USAGE;
-  if (first >= argc) {
-    cli_say("no SOURCE given (mmio --help)");
-    return CLI_USAGE;
-  }
-  /* Options may also follow SOURCE, before the first command. */
-  more = cli__options(&s.opt, argc - first, argv + first);
+  more = first < 0 || first >= argc ? 0 : cli__options(&s.opt, argc - first, argv + first);
   if (more == -2) return CLI_OK;
-  if (more < 0) return CLI_USAGE;
-  cli_out_init(&s.out, &s.opt, argv[first]);
-  if (s.opt.batch != NULL && first + more < argc) {
+  /* From here --json gets its document, errors included. */
+  cli_out_init(&s.out, &s.opt, first > 0 && first < argc ? argv[first] : "");
+  if (first < 0 || more < 0) {
+    rc = CLI_USAGE;
+  } else if (first >= argc) {
+    cli_say("no SOURCE given (mmio --help)");
+    rc = CLI_USAGE;
+  } else if (s.opt.batch != NULL && first + more < argc) {
     cli_say("give the commands on the command line or with --batch, not both");
     rc = CLI_USAGE;
   } else if (s.opt.batch != NULL) {
     rc = cli__words_batch(&w, s.opt.batch);
+  } else if (cli__words_argv(&w, argc - first - more, argv + first + more) != 0) {
+    cli_say("out of memory for the commands");
+    rc = CLI_FAILED;
   } else {
-    rc = cli__words_argv(&w, argc - first - more, argv + first + more) == 0 ? 0 : CLI_FAILED;
+    rc = 0;
   }
   if (rc == 0 && w.ncmds == 0) {
     cli_say("no command given for %s (mmio --help lists them)", argv[first]);
@@ -489,5 +526,11 @@ int main(int argc, char **argv) {
   cli_out_finish(&s.out, rc != 0 ? cli__last : NULL);
   cli__session_free(&s);
   cli__words_free(&w);
+  /* Output that did not reach its file (a full disk, a closed pipe) is a
+   * failure too, not a silent success. */
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    cli_say("cannot write the output: %s", strerror(errno));
+    if (rc == 0) rc = CLI_FAILED;
+  }
   return rc;
 }

@@ -1,8 +1,9 @@
 /*
- * The JSON document of --json: {"source": SPEC, "results": [...]}, one
- * result object per access or command, built in memory while the commands
- * run and printed once at the end, so that stdout always holds one whole
- * document, with an "error" member when a command failed.
+ * Output: growable text for JSON (no length limit, so no document is ever
+ * cut short), the session's JSON document ({"source": SPEC, "results":
+ * [...]}, one result object per access or command, built while the
+ * commands run and printed once at the end, with an "error" member when a
+ * command failed), and the hex of values read.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -12,41 +13,67 @@
 
 #include "cli.h"
 
-/* Appends to the document; out of memory ends the program, as it would
- * end any output. */
-static void cli__put(struct cli_out *o, const char *s, size_t n) {
-  if (o->len + n + 1 > o->cap) {
-    size_t cap = o->cap ? o->cap : 1024;
-    char *doc;
-    while (cap < o->len + n + 1)
-      cap *= 2;
-    doc = realloc(o->doc, cap);
-    if (doc == NULL) {
-      cli_say("out of memory for the JSON output");
-      exit(CLI_FAILED);
-    }
-    o->doc = doc;
-    o->cap = cap;
+/* Makes room for n more bytes and the NUL; out of memory ends the run, as
+ * it would end any output. */
+static void cli__reserve(struct cli_buf *b, size_t n) {
+  size_t cap = b->cap ? b->cap : 256;
+  char *p;
+  if (b->len + n + 1 <= b->cap) return;
+  while (cap < b->len + n + 1)
+    cap *= 2;
+  p = realloc(b->p, cap);
+  if (p == NULL) {
+    cli_say("out of memory for the output");
+    exit(CLI_FAILED);
   }
-  memcpy(o->doc + o->len, s, n);
-  o->len += n;
-  o->doc[o->len] = '\0';
+  b->p = p;
+  b->cap = cap;
 }
 
-static void cli__puts(struct cli_out *o, const char *s) { cli__put(o, s, strlen(s)); }
+void cli_buf_put(struct cli_buf *b, const char *s, size_t n) {
+  cli__reserve(b, n);
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}
 
-void cli_json_string(struct cli_text *t, const char *s) {
-  cli_text_add(t, "\"");
+void cli_buf_add(struct cli_buf *b, const char *fmt, ...) {
+  va_list ap;
+  int n;
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n <= 0) return;
+  cli__reserve(b, (size_t)n);
+  va_start(ap, fmt);
+  vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+void cli_buf_json(struct cli_buf *b, const char *s) {
+  char esc[8];
+  cli_buf_put(b, "\"", 1);
   for (; *s != '\0'; s++) {
     const unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\')
-      cli_text_add(t, "\\%c", c);
-    else if (c < 0x20)
-      cli_text_add(t, "\\u%04x", c);
-    else
-      cli_text_add(t, "%c", c);
+    if (c == '"' || c == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)c;
+      cli_buf_put(b, esc, 2);
+    } else if (c < 0x20 || c == 0x7f) {
+      snprintf(esc, sizeof(esc), "\\u%04x", c);
+      cli_buf_put(b, esc, 6);
+    } else {
+      cli_buf_put(b, s, 1);
+    }
   }
-  cli_text_add(t, "\"");
+  cli_buf_put(b, "\"", 1);
+}
+
+void cli_buf_free(struct cli_buf *b) {
+  free(b->p);
+  b->p = NULL;
+  b->len = b->cap = 0;
 }
 
 void cli_out_init(struct cli_out *o, const struct cli_options *opt, const char *spec) {
@@ -57,86 +84,74 @@ void cli_out_init(struct cli_out *o, const struct cli_options *opt, const char *
   o->spec = spec;
 }
 
-/* Starts "key": inside the open result. */
+/* Starts ', "key": ' inside the open result. */
 static void cli__key(struct cli_out *o, const char *key) {
-  struct cli_text t = {{0}, 0};
-  cli_text_add(&t, ", ");
-  cli_json_string(&t, key);
-  cli_text_add(&t, ": ");
-  cli__put(o, t.buf, t.len);
+  cli_buf_put(&o->doc, ", ", 2);
+  cli_buf_json(&o->doc, key);
+  cli_buf_put(&o->doc, ": ", 2);
 }
 
 void cli_out_begin(struct cli_out *o, const char *op) {
   if (!o->json) return;
-  cli__puts(o, o->results++ > 0 ? ",\n    {\"op\": \"" : "\n    {\"op\": \"");
-  cli__puts(o, op);
-  cli__puts(o, "\"");
-  if (o->dry_run) cli__puts(o, ", \"dry_run\": true");
+  cli_buf_add(&o->doc, "%s\n    {\"op\": ", o->results++ > 0 ? "," : "");
+  cli_buf_json(&o->doc, op);
+  if (o->dry_run) cli_buf_add(&o->doc, ", \"dry_run\": true");
   o->in_result = 1;
 }
 
 void cli_out_u64(struct cli_out *o, const char *key, uint64_t v) {
-  char num[32];
   if (!o->in_result) return;
   cli__key(o, key);
-  snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-  cli__puts(o, num);
+  cli_buf_add(&o->doc, "%llu", (unsigned long long)v);
 }
 
 void cli_out_double(struct cli_out *o, const char *key, double v) {
-  char num[64];
   if (!o->in_result) return;
   cli__key(o, key);
-  snprintf(num, sizeof(num), "%.6f", v);
-  cli__puts(o, num);
+  cli_buf_add(&o->doc, "%.6f", v);
 }
 
 void cli_out_str(struct cli_out *o, const char *key, const char *v) {
-  struct cli_text t = {{0}, 0};
   if (!o->in_result) return;
   cli__key(o, key);
-  cli_json_string(&t, v);
-  cli__put(o, t.buf, t.len);
+  cli_buf_json(&o->doc, v);
 }
 
 void cli_out_bool(struct cli_out *o, const char *key, int v) {
   if (!o->in_result) return;
   cli__key(o, key);
-  cli__puts(o, v ? "true" : "false");
+  cli_buf_add(&o->doc, v ? "true" : "false");
 }
 
 void cli_out_raw(struct cli_out *o, const char *key, const char *json) {
   if (!o->in_result) return;
   cli__key(o, key);
-  cli__puts(o, json);
+  cli_buf_put(&o->doc, json, strlen(json));
 }
 
 void cli_out_end(struct cli_out *o) {
   if (!o->in_result) return;
-  cli__puts(o, "}");
+  cli_buf_put(&o->doc, "}", 1);
   o->in_result = 0;
 }
 
 void cli_out_finish(struct cli_out *o, const char *err_text) {
-  struct cli_text head = {{0}, 0}, err = {{0}, 0};
+  struct cli_buf head = {0};
   if (o->json) {
     cli_out_end(o);
-    cli_text_add(&head, "{\"source\": ");
-    cli_json_string(&head, o->spec != NULL ? o->spec : "");
-    cli_text_add(&head, ", \"results\": [");
-    fputs(head.buf, stdout);
-    if (o->doc != NULL) fputs(o->doc, stdout);
-    fputs(o->results > 0 ? "\n  ]" : "]", stdout);
+    cli_buf_add(&head, "{\"source\": ");
+    cli_buf_json(&head, o->spec != NULL ? o->spec : "");
+    cli_buf_add(&head, ", \"results\": [%s%s", o->doc.p != NULL ? o->doc.p : "",
+                o->results > 0 ? "\n  ]" : "]");
     if (err_text != NULL) {
-      cli_text_add(&err, ", \"error\": ");
-      cli_json_string(&err, err_text);
-      fputs(err.buf, stdout);
+      cli_buf_add(&head, ", \"error\": ");
+      cli_buf_json(&head, err_text);
     }
-    fputs("}\n", stdout);
+    cli_buf_add(&head, "}\n");
+    fputs(head.p, stdout);
+    cli_buf_free(&head);
   }
-  free(o->doc);
-  o->doc = NULL;
-  o->len = o->cap = 0;
+  cli_buf_free(&o->doc);
 }
 
 void cli_print_hex(FILE *f, uint64_t v, int digits, char end) {

@@ -56,51 +56,48 @@ static void cli__reg(const struct mmio_periph *p, const struct mmio_reg *r,
     return;
   }
   {
-    struct cli_text t = {{0}, 0};
-    cli_text_add(&t, "%s\n    {\"name\": ", *first ? "" : ",");
-    fputs(t.buf, stdout);
-    t.len = 0;
-    t.buf[0] = '\0';
-    cli_text_add(&t, "%s.%s", p->name, r->name);
-    {
-      struct cli_text q = {{0}, 0};
-      cli_json_string(&q, t.buf);
-      fputs(q.buf, stdout);
-    }
-    printf(", \"address\": %llu, \"size\": %u, \"reset\": %llu, \"access\": \"%s\", \"fields\": [",
-           (unsigned long long)(p->base + r->offset), 8 * r->width, (unsigned long long)r->reset,
-           cli__access(r->access, MMIO_ACCESS_DEFAULT));
+    struct cli_buf j = {0}, name = {0};
+    cli_buf_add(&name, "%s.%s", p->name, r->name);
+    cli_buf_add(&j, "%s\n    {\"name\": ", *first ? "" : ",");
+    cli_buf_json(&j, name.p);
+    cli_buf_add(&j,
+                ", \"address\": %llu, \"size\": %u, \"reset\": %llu, \"access\": \"%s\", "
+                "\"fields\": [",
+                (unsigned long long)(p->base + r->offset), 8 * r->width,
+                (unsigned long long)r->reset, cli__access(r->access, MMIO_ACCESS_DEFAULT));
     *first = 0;
-    for (i = 0; i < r->nfields; i++) {
+    for (i = 0, k = 0; i < r->nfields; i++) {
       const struct mmio_field *f = &r->fields[i];
-      struct cli_text q = {{0}, 0};
+      size_t e;
       if (only != NULL && f != only) continue;
-      cli_text_add(&q, "%s{\"name\": ", (only == NULL && i > 0) ? ", " : "");
-      cli_json_string(&q, f->name);
-      cli_text_add(&q, ", \"lsb\": %u, \"msb\": %u, \"access\": \"%s\", \"enums\": [", f->lsb,
-                   f->msb, cli__access(f->access, r->access));
-      fputs(q.buf, stdout);
-      for (k = 0; k < f->nenums; k++) {
-        struct cli_text e = {{0}, 0};
-        cli_text_add(&e, "%s{\"name\": ", k ? ", " : "");
-        cli_json_string(&e, f->enums[k].name);
-        cli_text_add(&e, ", \"value\": %llu}", (unsigned long long)f->enums[k].value);
-        fputs(e.buf, stdout);
+      cli_buf_add(&j, "%s{\"name\": ", k++ > 0 ? ", " : "");
+      cli_buf_json(&j, f->name);
+      cli_buf_add(&j, ", \"lsb\": %u, \"msb\": %u, \"access\": \"%s\", \"enums\": [", f->lsb,
+                  f->msb, cli__access(f->access, r->access));
+      for (e = 0; e < f->nenums; e++) {
+        cli_buf_add(&j, "%s{\"name\": ", e ? ", " : "");
+        cli_buf_json(&j, f->enums[e].name);
+        cli_buf_add(&j, ", \"value\": %llu}", (unsigned long long)f->enums[e].value);
       }
-      fputs("]}", stdout);
+      cli_buf_add(&j, "]}");
     }
-    fputs("]}", stdout);
+    cli_buf_add(&j, "]}");
+    fputs(j.p, stdout);
+    cli_buf_free(&j);
+    cli_buf_free(&name);
   }
 }
 
 static void cli__periph(const struct mmio_periph *p, const struct mmio_name *only, int json,
                         int *first) {
   size_t i;
-  if (!json)
-    printf("%s @ 0x%08llx, %llu bytes%s%s%s%s\n", p->name, (unsigned long long)p->base,
+  char d[96];
+  if (!json) {
+    cli__short(d, sizeof(d), p->description, 60);
+    printf("%s @ 0x%08llx, %llu bytes%s%s%s%s%s\n", p->name, (unsigned long long)p->base,
            (unsigned long long)p->size, p->derived_from ? " (derived from " : "",
-           p->derived_from ? p->derived_from : "", p->derived_from ? ")" : "",
-           p->description ? "" : "");
+           p->derived_from ? p->derived_from : "", p->derived_from ? ")" : "", d[0] ? "  " : "", d);
+  }
   for (i = 0; i < p->nregs; i++)
     if (only == NULL || only->reg == NULL || only->reg == &p->regs[i])
       cli__reg(p, &p->regs[i], only != NULL ? only->field : NULL, json, first);
@@ -151,9 +148,10 @@ int cli_regs_main(int argc, char **argv) {
   for (w = 0; mmio_desc_warning(d, w) != NULL; w++)
     cli_say("warning: %s", mmio_desc_warning(d, w));
   if (json) {
-    struct cli_text t = {{0}, 0};
-    cli_json_string(&t, mmio_desc_name(d));
-    printf("{\"device\": %s, \"registers\": [", t.buf);
+    struct cli_buf t = {0};
+    cli_buf_json(&t, mmio_desc_name(d));
+    printf("{\"device\": %s, \"registers\": [", t.p);
+    cli_buf_free(&t);
   } else {
     printf("device %s\n", mmio_desc_name(d)[0] ? mmio_desc_name(d) : "(unnamed)");
   }

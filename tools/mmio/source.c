@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -68,8 +69,16 @@ static void cli__explain(const struct cli_source *s, int err) {
   cli_say("%s", advice);
 }
 
-static int cli__open_fake(struct cli_source *s) {
-  int err = mmio_model_create(&s->model, s->spec + 5, CLI_FAKE_LATENCY);
+static int cli__open_fake(struct cli_source *s, const struct cli_options *o) {
+  int err;
+  /* A model's registers are plain memory of this process: there is no
+   * mapping whose memory type could be chosen. */
+  if (o->cache != MMIO_CACHE_DEFAULT) {
+    cli_say("--cache %s: %s is a model in this process, with no mapping to make %s",
+            mmio_cache_policy_name(o->cache), s->spec, mmio_cache_policy_name(o->cache));
+    return CLI_FAILED;
+  }
+  err = mmio_model_create(&s->model, s->spec + 5, CLI_FAKE_LATENCY);
   if (err == 0) err = mmio_model_region(&s->r, s->model);
   if (err != 0) {
     cli_say("cannot create %s: %s", s->spec, mmio_strerror(err));
@@ -108,13 +117,32 @@ static int cli__open_device(struct cli_source *s, const struct cli_options *o, i
 }
 
 int cli_source_open(struct cli_source *s, const struct cli_options *o, int writable) {
-  int rc = s->fake ? cli__open_fake(s) : cli__open_device(s, o, writable);
+  int rc;
+  /* shm:NAME+SIZE creates NAME when it is missing, which needs a writable
+   * open; a dry run creates nothing. What it created goes again if the
+   * session is refused (cli_source_undo). */
+  if (!s->fake && s->parsed.source == MMIO_SOURCE_SHM && s->parsed.length != 0) {
+    char path[4200];
+    snprintf(path, sizeof(path), "/dev/shm/%s", s->parsed.name);
+    s->created = access(path, F_OK) != 0 && errno == ENOENT && !o->dry_run;
+    writable = writable || s->created;
+  }
+  rc = s->fake ? cli__open_fake(s, o) : cli__open_device(s, o, writable);
   if (rc == 0 && s->has_region && mmio_region_guard(&s->r) != 0) {
     cli_say("cannot guard the accesses to %s against bus errors", s->spec);
     rc = CLI_FAILED;
   }
   if (rc != 0) cli_source_close(s);
   return rc;
+}
+
+void cli_source_undo(struct cli_source *s) {
+  char path[4200];
+  cli_source_close(s);
+  if (!s->created) return;
+  snprintf(path, sizeof(path), "/dev/shm/%s", s->parsed.name);
+  unlink(path);
+  s->created = 0;
 }
 
 void cli_source_close(struct cli_source *s) {
@@ -169,17 +197,25 @@ void cli_source_hint(struct cli_source *s, uint64_t off, uint64_t value, unsigne
 
 void cli_source_lock_id(char *buf, size_t cap, const struct cli_source *s) {
   struct mmio_device_info info;
-  char real[PATH_MAX];
+  char path[4200], real[PATH_MAX];
   buf[0] = '\0';
   if (s->dev == NULL || mmio_device_info(&info, s->dev) != 0) return;
-  if (info.pci_address[0] != '\0')
+  /* One device, one name, whichever spec reached it: the PCI address for
+   * pci:, vfio: and uio: of a PCI function; the object's real path for
+   * shm: and file: (shm:N and file:/dev/shm/N are one object). */
+  if (info.pci_address[0] != '\0') {
     snprintf(buf, cap, "pci-%s", info.pci_address);
-  else if (info.source == MMIO_SOURCE_PHYS)
+  } else if (info.source == MMIO_SOURCE_PHYS) {
     snprintf(buf, cap, "phys");
-  else if (info.source == MMIO_SOURCE_FILE && realpath(info.name, real) != NULL)
-    snprintf(buf, cap, "file-%s", real);
-  else
+  } else if (info.source == MMIO_SOURCE_SHM || info.source == MMIO_SOURCE_FILE) {
+    if (info.source == MMIO_SOURCE_SHM)
+      snprintf(path, sizeof(path), "/dev/shm/%s", info.name);
+    else
+      snprintf(path, sizeof(path), "%s", info.name);
+    snprintf(buf, cap, "file-%s", realpath(path, real) != NULL ? real : path);
+  } else {
     snprintf(buf, cap, "%s-%s", mmio_source_name(info.source), info.name);
+  }
 }
 
 /* Human size: "4 KiB", "1 MiB", or bytes. */
