@@ -36,8 +36,12 @@ run mmio --regs "$regs" fake:edu write EDU.STATUS.IRQ_FACT 1 \; read EDU.STATUS
 run mmio fake:edu dump 0x80 0x20 --width 64
 run mmio --regs "$regs" fake:edu write EDU.ID 1 || echo "(exit status $?: refused, nothing was accessed)"
 
-shm=mmio-demo-$$
-trap 'rm -f "/dev/shm/$shm"' EXIT
+# The shm object and the lock its read-modify-write takes go when the demo
+# ends.
+shm=mmio-demo
+MMIO_LOCK_DIR=$(mktemp -d)
+export MMIO_LOCK_DIR
+trap 'rm -f "/dev/shm/$shm"; rm -rf "$MMIO_LOCK_DIR"' EXIT
 run mmio "shm:$shm+4096" fill 0 64 0x5a5a5a5a \; write 0x10 0x11223344 0xcafef00d \; modify 0x10 0xff00 0x7700
 run mmio "shm:$shm" dump 0 0x20
 run mmio --json "shm:$shm" read 0x10 2

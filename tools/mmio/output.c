@@ -3,7 +3,8 @@
  * cut short), the session's JSON document ({"source": SPEC, "results":
  * [...]}, one result object per access or command, built while the
  * commands run and printed once at the end, with an "error" member when a
- * command failed), and the hex of values read.
+ * command failed; a run killed by a signal prints none), and the hex of
+ * values read.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
