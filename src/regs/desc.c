@@ -422,14 +422,16 @@ static int mmio__b_finish(struct mmio__builder *b, mmio_desc **out) {
     const struct mmio__b_reg *br = MMIO__AT(b->bregs, struct mmio__b_reg, i);
     d->regs[i].fields = br->nfields > 0 ? &d->fields[br->first_field] : NULL;
     d->regs[i].nfields = br->nfields;
-    err = mmio__check_reg(b, &d->regs[i], br,
-                          MMIO__AT(b->bfields, struct mmio__b_field, br->first_field));
+    /* No fields, no field array to point into (it may be NULL). */
+    err = mmio__check_reg(
+        b, &d->regs[i], br,
+        br->nfields > 0 ? MMIO__AT(b->bfields, struct mmio__b_field, br->first_field) : NULL);
     if (err == 0) mmio__reg_derive_one(&d->regs[i]);
   }
   if (err != 0) goto out;
 
   /* Peripherals by address; each with its extent and its name index. */
-  qsort(ps, np, sizeof(*ps), mmio__cmp_periph_bases);
+  if (np > 1) qsort(ps, np, sizeof(*ps), mmio__cmp_periph_bases); /* ps is NULL when np is 0 */
   d->nperiphs = np;
   if ((d->periphs = calloc(np + 1, sizeof(*d->periphs))) == NULL ||
       (d->pindex = calloc(np + 1, sizeof(*d->pindex))) == NULL ||
