@@ -126,6 +126,7 @@ static int mmio__mock_append(struct mmio_mock *m, const struct mmio__expect *e, 
   size_t i;
   int err;
   if (m == NULL || m->sealed) return -EINVAL;
+  if (n == 0) return 0; /* e and m->exp may be NULL: nothing to copy */
   for (i = 0; i < n; i++)
     if ((err = mmio__mock_check(m, &e[i])) != 0) return err;
   /* The sum, the doubling and the product below must not wrap. */
