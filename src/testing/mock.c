@@ -194,8 +194,13 @@ int mmio_mock_expect_trace(mmio_mock *m, FILE *trace) {
   while (err == 0 && (len = getline(&line, &linecap, trace)) >= 0) {
     struct mmio_trace_record rec;
     const int shown = (int)strcspn(line, "\r\n");
+    size_t body = (size_t)len;
     lineno++;
-    if (shown == 0 || line[0] == '#') continue;
+    /* Blank is nothing before the line's ending: a line that merely
+     * starts with '\r' or a NUL byte is not, and must parse. */
+    if (body > 0 && line[body - 1] == '\n') body--;
+    if (body > 0 && line[body - 1] == '\r') body--;
+    if (body == 0 || line[0] == '#') continue;
     if ((size_t)len != strlen(line) || mmio_trace_parse(&rec, line) != 0) {
       mmio__report(m->base.fail, m->base.fail_arg, "mock: trace line %lu does not parse: %.*s%s",
                    lineno, shown < 200 ? shown : 200, line, shown < 200 ? "" : " ...");
