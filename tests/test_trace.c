@@ -328,6 +328,8 @@ static void parse_follows_the_grammar_exactly(void **state) {
       "18446744073709551616 load8 0x0 0x00",     /* seq beyond 64 bits */
       "1 load08 0x0 0x00",                       /* width with a leading zero */
       "1 load 0x0 0x00",                         /* no width */
+      "1 load8 32 0x0 0x00000000",               /* two widths */
+      "1 store16 8 0x0 0x00",                    /* two widths */
       "1 LOAD32 0x0 0x00000000",                 /* upper case */
       "1 load32 0x0x10 0x00000000",              /* two prefixes */
       "1 load32 0x 0x00000000",                  /* no digits */
