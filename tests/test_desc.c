@@ -128,6 +128,22 @@ static void the_text_format_refuses_with_file_line_and_reason(void **state) {
   text("peripheral P\n register R 0 dim=2\n", bad, "has dim= but no %s");
 }
 
+/* Lookups split PERIPHERAL.REGISTER.FIELD at dots, so every name a
+ * description declares must be one a lookup can reach: dots only in
+ * register names (clusters), and never the same name as a field. */
+static void every_declared_name_can_be_found(void **state) {
+  const int bad = MMIO_ERR_BAD_DESCRIPTION;
+  (void)state;
+  text("peripheral P.Q\n register R 0\n", bad, "t.regs:1: peripheral name P.Q has a '.'");
+  text("peripheral P\n register R 0\n  field A.B 0\n", bad, "t.regs:3: field name A.B has a '.'");
+  text("peripheral P\n register A 0\n  field B 0\n register A.B 4\n", bad,
+       "t.regs:4: register P.A.B has the name of field B of register P.A");
+  text("peripheral P\n register A.B 4\n register A 0\n  field B 0\n", bad,
+       "t.regs:2: register P.A.B has the name of field B of register P.A");
+  /* A dotted register beside a field of another name is fine. */
+  text("peripheral P\n register A 0\n  field C 0\n register A.B 4\n", 0, "");
+}
+
 static void svd_derived_elements_take_what_they_do_not_say(void **state) {
   mmio_desc *d = load_svd(SVD "derived.svd");
   struct mmio_name n, m;
@@ -431,6 +447,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_text_format_declares_registers_fields_and_values),
       cmocka_unit_test(the_text_format_refuses_with_file_line_and_reason),
+      cmocka_unit_test(every_declared_name_can_be_found),
       cmocka_unit_test(svd_derived_elements_take_what_they_do_not_say),
       cmocka_unit_test(svd_arrays_and_lists_take_their_indexes),
       cmocka_unit_test(svd_clusters_nest_and_properties_are_inherited),

@@ -178,6 +178,10 @@ static int mmio__b_add_periph(struct mmio__builder *b, unsigned long line, const
                               uint64_t base, const char *description, const char *from) {
   struct mmio__b_periph *p;
   size_t i;
+  /* Lookups split names at dots (PERIPHERAL.REGISTER.FIELD): a dot in a
+   * peripheral's name would make it one that nothing can find. */
+  if (strchr(name, '.') != NULL)
+    return mmio__b_fail(b, line, "peripheral name %s has a '.', which separates names", name);
   for (i = 0; i < b->periphs.n; i++)
     if (strcmp(MMIO__AT(b->periphs, struct mmio__b_periph, i)->p.name, name) == 0)
       return mmio__b_fail(b, line, "peripheral %s is defined twice", name);
@@ -226,6 +230,9 @@ int mmio__b_field(struct mmio__builder *b, unsigned long line, const struct mmio
   struct mmio_field *nf;
   struct mmio__b_field *bf;
   if (b->regs.n == 0) return mmio__b_fail(b, line, "field %s outside a register", f->name);
+  /* As for peripherals: a field's name is the part after the last dot. */
+  if (strchr(f->name, '.') != NULL)
+    return mmio__b_fail(b, line, "field name %s has a '.', which separates names", f->name);
   if ((nf = mmio__vec_push(&b->fields)) == NULL || (bf = mmio__vec_push(&b->bfields)) == NULL)
     return -ENOMEM;
   *nf = *f;
@@ -324,6 +331,32 @@ static int mmio__check_reg(struct mmio__builder *b, const struct mmio_reg *r,
         return mmio__b_fail(b, bf[i].line, "fields %s.%s (bits %u:%u) and %s (bits %u:%u) overlap",
                             r->name, f->name, f->msb, f->lsb, r->fields[j].name, r->fields[j].msb,
                             r->fields[j].lsb);
+    }
+  }
+  return 0;
+}
+
+/*
+ * A register name with dots (a cluster's registers, CLUSTER.REG) is also
+ * the name of a field when a register CLUSTER has a field REG: a lookup
+ * would find the register, and the field could never be named. regs are
+ * p's registers, whose builder records start at br.
+ */
+static int mmio__check_dotted_names(struct mmio__builder *b, const struct mmio_periph *p,
+                                    const struct mmio__b_reg *br) {
+  size_t i, j, k;
+  for (i = 0; i < p->nregs; i++) {
+    const char *name = p->regs[i].name, *dot = strrchr(name, '.');
+    if (dot == NULL) continue;
+    for (j = 0; j < p->nregs; j++) {
+      const struct mmio_reg *owner = &p->regs[j];
+      if (strncmp(owner->name, name, (size_t)(dot - name)) != 0 || owner->name[dot - name] != '\0')
+        continue;
+      for (k = 0; k < owner->nfields; k++)
+        if (strcmp(owner->fields[k].name, dot + 1) == 0)
+          return mmio__b_fail(b, br[i].line,
+                              "register %s.%s has the name of field %s of register %s.%s", p->name,
+                              name, dot + 1, p->name, owner->name);
     }
   }
   return 0;
@@ -469,6 +502,9 @@ static int mmio__b_finish(struct mmio__builder *b, mmio_desc **out) {
                              p->regs[d->pindex[i].regs_by_name[j]].name);
           break;
         }
+      if (err == 0 && p->nregs > 0)
+        err =
+            mmio__check_dotted_names(b, p, MMIO__AT(b->bregs, struct mmio__b_reg, ps[i].first_reg));
     }
   }
   if (err == 0 && np > 0)
