@@ -126,6 +126,8 @@ static void the_text_format_refuses_with_file_line_and_reason(void **state) {
   text("peripheral P\n register 9R 0\n", bad, "register needs a name");
   text("peripheral P\n register R[%s] 0 dim=2\n  field F 0\n", bad, "dim= cannot have fields");
   text("peripheral P\n register R 0 dim=2\n", bad, "has dim= but no %s");
+  text("peripheral P\n register R 0\n  field F 2:1\n   value V 4\n", bad,
+       "t.regs:4: value V (4) does not fit the 2 bits of field F");
 }
 
 /* Lookups split PERIPHERAL.REGISTER.FIELD at dots, so every name a
