@@ -146,6 +146,28 @@ static void every_declared_name_can_be_found(void **state) {
   text("peripheral P\n register A 0\n  field C 0\n register A.B 4\n", 0, "");
 }
 
+/* An exact name wins whichever reading it is: P.ID.MAGIC is the field
+ * MAGIC of ID even beside a register ID.MAgIC, which keeps its own exact
+ * name; a name that matches both readings only without case is
+ * ambiguous. */
+static void an_exact_field_wins_over_a_register_without_case(void **state) {
+  static const char src[] = "peripheral P\n register ID 0\n  field MAGIC 7:0\n"
+                            " register ID.MAgIC 4\n";
+  struct mmio_name n;
+  mmio_desc *d;
+  char why[256];
+  (void)state;
+  assert_int_equal(mmio_desc_parse(&d, src, strlen(src), "c.regs", why, sizeof(why)), 0);
+  assert_int_equal(mmio_desc_find(&n, d, NULL, "P.ID.MAGIC", why, sizeof(why)), 0);
+  assert_non_null(n.field);
+  assert_string_equal(n.field->name, "MAGIC");
+  assert_int_equal(mmio_desc_find(&n, d, NULL, "P.ID.MAgIC", why, sizeof(why)), 0);
+  assert_null(n.field);
+  assert_string_equal(n.reg->name, "ID.MAgIC");
+  assert_int_equal(mmio_desc_find(&n, d, NULL, "P.id.magic", why, sizeof(why)), MMIO_ERR_AMBIGUOUS);
+  mmio_desc_free(d);
+}
+
 static void svd_derived_elements_take_what_they_do_not_say(void **state) {
   mmio_desc *d = load_svd(SVD "derived.svd");
   struct mmio_name n, m;
@@ -450,6 +472,7 @@ int main(void) {
       cmocka_unit_test(the_text_format_declares_registers_fields_and_values),
       cmocka_unit_test(the_text_format_refuses_with_file_line_and_reason),
       cmocka_unit_test(every_declared_name_can_be_found),
+      cmocka_unit_test(an_exact_field_wins_over_a_register_without_case),
       cmocka_unit_test(svd_derived_elements_take_what_they_do_not_say),
       cmocka_unit_test(svd_arrays_and_lists_take_their_indexes),
       cmocka_unit_test(svd_clusters_nest_and_properties_are_inherited),

@@ -743,50 +743,75 @@ static int mmio__find_periph(const mmio_desc *d, const char *name, size_t n,
   }
 }
 
-/* Finds "REG" or "REG.FIELD" (REG may contain dots: clusters) in p. */
+/* A field of p by "REG.FIELD" (split at the last dot; REG may contain
+ * dots: clusters), each part exact first, then case-insensitive when
+ * unambiguous. Returns 1 and sets *reg, *idx and *exact (both parts
+ * matched exactly); 0 when REG names no register (or there is no dot);
+ * -2 when REG is ambiguous; -3 when FIELD is, or -4 when FIELD is unknown
+ * (with *reg set). */
+static int mmio__find_field(const mmio_desc *d, const struct mmio_periph *p, const char *name,
+                            const struct mmio_reg **reg, size_t *idx, int *exact) {
+  const struct mmio__pindex *ix = &d->pindex[p - d->periphs];
+  const char *dot = strrchr(name, '.'), *field;
+  long pos, found = -1, folded = -1;
+  size_t i, nfolded = 0;
+  if (dot == NULL) return 0;
+  pos = mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, (size_t)(dot - name));
+  if (pos < 0) return pos == -2 ? -2 : 0;
+  *reg = &p->regs[ix->regs_by_name[pos]];
+  field = dot + 1;
+  for (i = 0; i < (*reg)->nfields; i++) {
+    if (strcmp((*reg)->fields[i].name, field) == 0) found = (long)i;
+    if (strcasecmp((*reg)->fields[i].name, field) == 0) folded = (long)i, nfolded++;
+  }
+  if (found < 0 && nfolded > 1) return -3;
+  if (found < 0) found = folded;
+  if (found < 0) return -4;
+  *idx = (size_t)found;
+  *exact = strncmp((*reg)->name, name, (size_t)(dot - name)) == 0 &&
+           (*reg)->name[dot - name] == '\0' && strcmp((*reg)->fields[found].name, field) == 0;
+  return 1;
+}
+
+/*
+ * Finds "REG" or "REG.FIELD" in p. An exact match of either reading wins;
+ * then a case-insensitive one, when only one reading has one (a register
+ * and a field whose names differ only in case are ambiguous).
+ */
 static int mmio__find_in_periph(const mmio_desc *d, const struct mmio_periph *p, const char *name,
                                 struct mmio_name *out, char *why, size_t cap) {
   const struct mmio__pindex *ix = &d->pindex[p - d->periphs];
   const size_t n = strlen(name);
-  const char *dot;
-  long pos = mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, n);
-  size_t i;
-  if (pos >= 0) {
-    out->reg = &p->regs[ix->regs_by_name[pos]];
+  const long pos = mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, n);
+  const struct mmio_reg *reg = pos >= 0 ? &p->regs[ix->regs_by_name[pos]] : NULL, *freg = NULL;
+  size_t idx = 0, i;
+  int fexact = 0;
+  const int f = mmio__find_field(d, p, name, &freg, &idx, &fexact);
+  if (reg != NULL && strcmp(reg->name, name) == 0) {
+    out->reg = reg;
     return 0;
   }
-  if (pos == -2) return mmio__ambiguous(why, cap, "register", name);
-  dot = strrchr(name, '.');
-  if (dot != NULL) {
-    pos =
-        mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, (size_t)(dot - name));
-    if (pos == -2) return mmio__ambiguous(why, cap, "register", name);
-    if (pos >= 0) {
-      const struct mmio_reg *reg = &p->regs[ix->regs_by_name[pos]];
-      const char *field = dot + 1;
-      long exact = -1, folded = -1;
-      size_t nfolded = 0;
-      for (i = 0; i < reg->nfields; i++) {
-        if (strcmp(reg->fields[i].name, field) == 0) exact = (long)i;
-        if (strcasecmp(reg->fields[i].name, field) == 0) folded = (long)i, nfolded++;
-      }
-      if (exact < 0 && nfolded > 1) return mmio__ambiguous(why, cap, "field", name);
-      if (exact < 0) exact = folded;
-      if (exact >= 0) {
-        out->reg = reg;
-        out->field = &reg->fields[exact];
-        out->field_index = (size_t)exact;
-        return 0;
-      }
-      {
-        char prefix[300];
-        struct mmio__suggest s = {field, {NULL}, {0}};
-        for (i = 0; i < reg->nfields; i++)
-          mmio__consider(&s, reg->fields[i].name);
-        snprintf(prefix, sizeof(prefix), "%s.", reg->name);
-        return mmio__unknown(why, cap, "field", field, prefix, &s);
-      }
-    }
+  if (f == 1 && (fexact || (reg == NULL && pos != -2))) {
+    out->reg = freg;
+    out->field = &freg->fields[idx];
+    out->field_index = idx;
+    return 0;
+  }
+  if (pos == -2 || (reg != NULL && f == 1)) return mmio__ambiguous(why, cap, "register", name);
+  if (reg != NULL) {
+    out->reg = reg;
+    return 0;
+  }
+  if (f == -2) return mmio__ambiguous(why, cap, "register", name);
+  if (f == -3) return mmio__ambiguous(why, cap, "field", name);
+  if (f == -4) {
+    char prefix[300];
+    const char *field = strrchr(name, '.') + 1;
+    struct mmio__suggest s = {field, {NULL}, {0}};
+    for (i = 0; i < freg->nfields; i++)
+      mmio__consider(&s, freg->fields[i].name);
+    snprintf(prefix, sizeof(prefix), "%s.", freg->name);
+    return mmio__unknown(why, cap, "field", field, prefix, &s);
   }
   {
     char prefix[300];
