@@ -168,6 +168,23 @@ static void an_exact_field_wins_over_a_register_without_case(void **state) {
   mmio_desc_free(d);
 }
 
+/* A name SVD leaves empty is no name. */
+static void svd_empty_names_are_refused(void **state) {
+  static const char src[] =
+      "<device><name>D</name><peripherals><peripheral><name>P</name>\n"
+      "<baseAddress>0</baseAddress><registers><register><name></name>\n"
+      "<addressOffset>0</addressOffset><size>32</size></register></registers>\n"
+      "</peripheral></peripherals></device>\n";
+  mmio_desc *d = (mmio_desc *)1;
+  char why[256];
+  (void)state;
+  needs_svd();
+  assert_int_equal(mmio_desc_parse(&d, src, strlen(src), "e.svd", why, sizeof(why)),
+                   MMIO_ERR_BAD_DESCRIPTION);
+  assert_non_null(strstr(why, "e.svd:2: a register has an empty name"));
+  assert_null(d);
+}
+
 static void svd_derived_elements_take_what_they_do_not_say(void **state) {
   mmio_desc *d = load_svd(SVD "derived.svd");
   struct mmio_name n, m;
@@ -473,6 +490,7 @@ int main(void) {
       cmocka_unit_test(the_text_format_refuses_with_file_line_and_reason),
       cmocka_unit_test(every_declared_name_can_be_found),
       cmocka_unit_test(an_exact_field_wins_over_a_register_without_case),
+      cmocka_unit_test(svd_empty_names_are_refused),
       cmocka_unit_test(svd_derived_elements_take_what_they_do_not_say),
       cmocka_unit_test(svd_arrays_and_lists_take_their_indexes),
       cmocka_unit_test(svd_clusters_nest_and_properties_are_inherited),

@@ -179,7 +179,8 @@ static int mmio__b_add_periph(struct mmio__builder *b, unsigned long line, const
   struct mmio__b_periph *p;
   size_t i;
   /* Lookups split names at dots (PERIPHERAL.REGISTER.FIELD): a dot in a
-   * peripheral's name would make it one that nothing can find. */
+   * peripheral's name, or no name, would make it one that nothing can find. */
+  if (name[0] == '\0') return mmio__b_fail(b, line, "a peripheral has an empty name");
   if (strchr(name, '.') != NULL)
     return mmio__b_fail(b, line, "peripheral name %s has a '.', which separates names", name);
   for (i = 0; i < b->periphs.n; i++)
@@ -211,6 +212,7 @@ int mmio__b_reg(struct mmio__builder *b, unsigned long line, const struct mmio_r
   struct mmio__b_reg *br;
   if (b->periphs.n == 0)
     return mmio__b_fail(b, line, "register %s outside a peripheral", reg->name);
+  if (reg->name[0] == '\0') return mmio__b_fail(b, line, "a register has an empty name");
   p = MMIO__AT(b->periphs, struct mmio__b_periph, b->periphs.n - 1);
   if (p->from != NULL)
     return mmio__b_fail(b, line, "peripheral %s copies %s and cannot add registers", p->p.name,
@@ -231,6 +233,7 @@ int mmio__b_field(struct mmio__builder *b, unsigned long line, const struct mmio
   struct mmio__b_field *bf;
   if (b->regs.n == 0) return mmio__b_fail(b, line, "field %s outside a register", f->name);
   /* As for peripherals: a field's name is the part after the last dot. */
+  if (f->name[0] == '\0') return mmio__b_fail(b, line, "a field has an empty name");
   if (strchr(f->name, '.') != NULL)
     return mmio__b_fail(b, line, "field name %s has a '.', which separates names", f->name);
   if ((nf = mmio__vec_push(&b->fields)) == NULL || (bf = mmio__vec_push(&b->bfields)) == NULL)
@@ -247,6 +250,7 @@ int mmio__b_field(struct mmio__builder *b, unsigned long line, const struct mmio
 int mmio__b_enum(struct mmio__builder *b, unsigned long line, const struct mmio_enum *e) {
   struct mmio_enum *ne;
   if (b->fields.n == 0) return mmio__b_fail(b, line, "value %s outside a field", e->name);
+  if (e->name[0] == '\0') return mmio__b_fail(b, line, "a value has an empty name");
   if ((ne = mmio__vec_push(&b->enums)) == NULL) return -ENOMEM;
   *ne = *e;
   MMIO__AT(b->bfields, struct mmio__b_field, b->bfields.n - 1)->nenums++;
