@@ -390,7 +390,9 @@ static int mmio__resolve_aliases(struct mmio__builder *b, struct mmio__b_periph 
 static void mmio__desc_destroy(mmio_desc *d) {
   size_t i;
   if (d == NULL) return;
-  for (i = 0; i < d->nperiphs; i++) {
+  /* A description that failed half-built may have its count but not yet
+   * its index. */
+  for (i = 0; d->pindex != NULL && i < d->nperiphs; i++) {
     /* Aliases share their source's index; free each once. */
     size_t j;
     int shared = 0;
