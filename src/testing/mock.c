@@ -186,7 +186,7 @@ int mmio_mock_expect_trace(mmio_mock *m, FILE *trace) {
   size_t n = 0, cap = 0, linecap = 0;
   unsigned long lineno = 0;
   char *line = NULL;
-  ssize_t len;
+  ssize_t len = 0;
   int err = 0;
   if (m == NULL || trace == NULL) return -EINVAL;
   /* getline, not a fixed buffer: a long line is one line, so it is
@@ -222,6 +222,10 @@ int mmio_mock_expect_trace(mmio_mock *m, FILE *trace) {
     list[n].err = rec.err;
     n++;
   }
+  /* getline's -1 is the end of the trace only when the stream says so: a
+   * buffer it could not grow sets no error indicator, and the rest of the
+   * trace would be lost without a word. */
+  if (err == 0 && len < 0 && !feof(trace) && !ferror(trace)) err = -ENOMEM;
   if (err == 0 && ferror(trace)) err = -EIO;
   if (err == 0) err = mmio__mock_append(m, list, n);
   free(line);
