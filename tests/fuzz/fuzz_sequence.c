@@ -236,8 +236,8 @@ static void compare(void) {
   for (s = 0; s < SH_SLOTS; s++) {
     const struct sh_slot *sl = &sh.slot[s];
     CHECK(mmio_len(&slot[s]) == (sl->back < 0 ? 0 : sl->len));
-    CHECK(mmio_region_is_read_only(&slot[s]) == (sl->back >= 0 && sl->ro));
-    CHECK(mmio_region_is_guarded(&slot[s]) == (sl->back >= 0 && sl->guarded));
+    CHECK(mmio_region_is_read_only(&slot[s]) == sl->ro);
+    CHECK(mmio_region_is_guarded(&slot[s]) == sl->guarded);
   }
 }
 

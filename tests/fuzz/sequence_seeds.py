@@ -227,6 +227,11 @@ SEEDS = {
     + memfd(1, vmo_pages=1, size=0),
     # 8: mmio_vmo_create(0) and sizes that round past the end are refused.
     "defect8-vmo-sizes": memfd(0, vmo=0) + memfd(0, vmo="huge"),
+    # An empty region has rights too: read-only and guarded survive a split
+    # and a wrap, until it is released.
+    "empty-regions-keep-their-rights": read_only(3) + store(3, 4, small(0), 1)
+    + split(3, 4, small(0)) + store(4, 1, small(0), 1) + guard(5) + load(5, 8, small(0))
+    + trace(3) + store(3, 2, small(1), 1) + release(3) + release(4) + release(5),
     # A read-only region keeps refusing stores as READ_ONLY when wrapped.
     "wrapped-read-only": memory(0, 16, skew=0) + read_only(0) + trace(0)
     + store(0, 4, small(2), 1) + store(0, 4, small(4), 1) + modify(0, 2, small(2), 1, 1)

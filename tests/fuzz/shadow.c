@@ -173,7 +173,7 @@ int sh_access(struct shadow *sh, int s, enum sh_op op, uint64_t off, unsigned wi
   *touches_trap = 0;
   /* The documented order: write right, alignment of the real address,
    * range (overflow-free). */
-  if (op != SH_LOAD && sl->back >= 0 && sl->ro) return MMIO_ERR_READ_ONLY;
+  if (op != SH_LOAD && sl->ro) return MMIO_ERR_READ_ONLY;
   if (width > 1 && ((align_of(sh, s) + off) & (width - 1)) != 0) return MMIO_ERR_UNALIGNED;
   if (len < width || off > len - width) return MMIO_ERR_OUT_OF_RANGE;
   if (trap_state(sh, sl->back, sl->guarded) == 2) {
@@ -217,8 +217,9 @@ int sh_split(struct shadow *sh, int s, uint64_t mid, int lhs) {
   struct sh_slot *sl = &sh->slot[s], *l = &sh->slot[lhs];
   const uint64_t len = sl->back < 0 ? 0 : sl->len;
   if (mid > len) return MMIO_ERR_OUT_OF_RANGE;
-  if (sl->back < 0) return 0; /* two empty halves */
+  /* Both halves have r's rights; an empty region splits into two. */
   *l = *sl;
+  if (sl->back < 0) return 0;
   l->len = (size_t)mid;
   sl->start += (size_t)mid;
   sl->len -= (size_t)mid;
@@ -226,18 +227,17 @@ int sh_split(struct shadow *sh, int s, uint64_t mid, int lhs) {
   return 0;
 }
 
+static const struct sh_slot empty_slot = {-1, 0, 0, 0, 0};
+
 void sh_move(struct shadow *sh, int dst, int src) {
   sh->slot[dst] = sh->slot[src];
-  sh->slot[src].back = -1;
+  sh->slot[src] = empty_slot;
 }
 
-void sh_read_only(struct shadow *sh, int s) {
-  if (sh->slot[s].back >= 0) sh->slot[s].ro = 1;
-}
+/* Rights are the region's, an empty one's too (until it is released). */
+void sh_read_only(struct shadow *sh, int s) { sh->slot[s].ro = 1; }
 
-void sh_guard(struct shadow *sh, int s) {
-  if (sh->slot[s].back >= 0) sh->slot[s].guarded = 1;
-}
+void sh_guard(struct shadow *sh, int s) { sh->slot[s].guarded = 1; }
 
 /* Drops one reference of back; the last one releases it, and a wrapper's
  * release releases the region it holds. */
@@ -253,7 +253,7 @@ static void unref(struct shadow *sh, int back) {
 
 void sh_release(struct shadow *sh, int s) {
   const int back = sh->slot[s].back;
-  sh->slot[s].back = -1;
+  sh->slot[s] = empty_slot;
   unref(sh, back);
 }
 
@@ -268,9 +268,9 @@ int sh_wrap(struct shadow *sh, int s, enum sh_kind kind) {
   b = &sh->back[w];
   b->inner = sl->back;
   b->inner_start = sl->start;
-  b->inner_ro = sl->back >= 0 && sl->ro;
-  b->inner_guarded = sl->back >= 0 && sl->guarded;
-  sl->back = -1;
+  b->inner_ro = sl->ro;
+  b->inner_guarded = sl->guarded;
+  *sl = empty_slot;
   sh_place(sh, s, w);
   /* A wrapper refuses and accepts what its inner region does: it has its
    * write right. */

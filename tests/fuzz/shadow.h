@@ -63,7 +63,7 @@ struct sh_back {
 };
 
 struct sh_slot {
-  int back; /* -1: empty */
+  int back; /* -1: empty (an empty region still has its rights) */
   size_t start, len;
   int ro, guarded;
 };
