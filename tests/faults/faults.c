@@ -402,20 +402,36 @@ static const char *vfio_request_name(unsigned long request) {
 
 /* ---- accounting ---- */
 
+/* The fault tests' shm objects (other tests may make their own at the
+ * same time). */
 static int count_shm(void) {
   DIR *d = opendir("/dev/shm");
   struct dirent *e;
   int n = 0;
   if (d == NULL) return 0;
   while ((e = readdir(d)) != NULL)
-    n += e->d_name[0] != '.';
+    n += strncmp(e->d_name, "mmio-faults-", 12) == 0;
   closedir(d);
+  return n;
+}
+
+/* Mappings of the objects the tests give the library: every one is named
+ * for the project (memfd:mmio-vmo, /tmp/mmio-tree-..., /dev/shm/mmio-...).
+ * Others come and go with the allocator, or valgrind. */
+static int count_maps(void) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  char line[1024];
+  int n = 0;
+  if (f == NULL) return -1;
+  while (fgets(line, sizeof(line), f) != NULL)
+    n += strstr(line, "mmio") != NULL;
+  fclose(f);
   return n;
 }
 
 void fault_count(struct fault_counts *out) {
   out->fds = test_count_fds();
-  out->maps = test_count_all_mappings();
+  out->maps = count_maps();
   out->shm = count_shm();
   out->blocks = live_blocks;
 }
@@ -485,6 +501,7 @@ static void run_one(const struct fault_case *c, enum fault_mode m, unsigned long
                     struct run *res) {
   int p[2], status = 0;
   pid_t pid;
+  memset(res, 0, sizeof(*res));
   if (!c->fork_each) {
     run_here(c, m, n, res);
   } else {

@@ -64,8 +64,9 @@ int fault_sweep(const struct fault_case *c);
  * of the struct zero. */
 int fault_region_empty(const struct mmio_region *r);
 
-/* The descriptors, mappings and /dev/shm entries of this process and
- * the blocks the wrapped allocators have handed out and not had back. */
+/* This process's descriptors, its mappings of the tests' objects, the
+ * tests' /dev/shm objects ("mmio-faults-*"), and the blocks the wrapped
+ * allocators have handed out and not had back. */
 struct fault_counts {
   int fds, maps, shm;
   long blocks;
