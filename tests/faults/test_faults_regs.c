@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <mmio/mmio.h>
+#include <mmio/poll.h>
 #include <mmio/testing/fake.h>
 
 #include "faults.h"
@@ -102,10 +103,50 @@ static void maps_and_fakes_from_a_description_fail_cleanly(void **state) {
   mmio_desc_free(edu);
 }
 
+/* A poll that sleeps between reads: a sleep cut short (EINTR) only makes
+ * the next read early; the register is still met. */
+static int reads_until_set;
+
+static int count_down(mmio_fake *f, size_t reg_off, uint64_t *value, void *arg) {
+  (void)f, (void)reg_off, (void)arg;
+  *value = --reads_until_set <= 0 ? 1 : 0;
+  return 0;
+}
+
+static void three_reads(void *ctx) {
+  (void)ctx;
+  reads_until_set = 3;
+}
+
+static int poll_with_sleeps(void *ctx) {
+  uint32_t last = 0;
+  return mmio_poll32(ctx, 0, 1, 1, 1000000, 10, &last);
+}
+
+static void a_poll_outlives_its_sleeps_being_cut_short(void **state) {
+  static const char *const interrupted[] = {"nanosleep ", NULL};
+  const struct mmio_fake_reg reg = {.name = "STATUS", .width = 4, .on_read = count_down};
+  mmio_fake *f;
+  mmio_region fr;
+  const struct fault_case c = {.entry = "mmio_poll32",
+                               .prepare = three_reads,
+                               .act = poll_with_sleeps,
+                               .ctx = &fr,
+                               .absorbed = interrupted};
+  (void)state;
+  assert_int_equal(mmio_fake_create(&f, 16, 0), 0);
+  assert_int_equal(mmio_fake_add_regs(f, &reg, 1), 0);
+  assert_int_equal(mmio_fake_region(&fr, f), 0);
+  assert_true(fault_sweep(&c) > 0);
+  mmio_region_release(&fr);
+  mmio_fake_destroy(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(descriptions_load_or_fail_cleanly),
       cmocka_unit_test(maps_and_fakes_from_a_description_fail_cleanly),
+      cmocka_unit_test(a_poll_outlives_its_sleeps_being_cut_short),
   };
   return cmocka_run_group_tests_name("faults_regs", tests, NULL, NULL);
 }
