@@ -148,12 +148,36 @@ static void a_failed_shm_map_leaves_no_object_it_created(void **state) {
   assert_true(fault_sweep(&opened) > 0);
 }
 
+/* ---- what an object gives ---- */
+
+/* A sysfs attribute: mmio_map asks what kind of object it is (a PCI
+ * resource file? /dev/mem?) and, being neither, refuses an uncached
+ * request; every failure on the way is an error too. */
+static int map_sysfs(void *ctx) {
+  const int fd = *(const int *)ctx;
+  int err = mmio_map(&r, fd, 0, 16, MMIO_CACHE_UNCACHED_DEVICE, MMIO_MAP_READ_ONLY);
+  assert_true(fault_region_empty(&r));
+  return err;
+}
+
+static void the_kind_of_an_object_is_told_or_refused(void **state) {
+  int fd = open("/sys/kernel/uevent_seqnum", O_RDONLY | O_CLOEXEC);
+  const struct fault_case c = {
+      .entry = "mmio_map(sysfs, uncached-device)", .act = map_sysfs, .undo = release_r, .ctx = &fd};
+  (void)state;
+  if (fd < 0) skip(); /* no sysfs here */
+  assert_int_equal(map_sysfs(&fd), MMIO_ERR_CACHE_POLICY);
+  assert_true(fault_sweep(&c) > 0);
+  close(fd);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(a_failed_vmo_leaves_no_descriptor),
       cmocka_unit_test(a_failed_map_leaves_no_mapping),
       cmocka_unit_test(a_failed_file_map_leaves_no_descriptor_or_mapping),
       cmocka_unit_test(a_failed_shm_map_leaves_no_object_it_created),
+      cmocka_unit_test(the_kind_of_an_object_is_told_or_refused),
   };
   return cmocka_run_group_tests_name("faults_memory", tests, setup, teardown);
 }
