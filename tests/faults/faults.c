@@ -402,15 +402,17 @@ static const char *vfio_request_name(unsigned long request) {
 
 /* ---- accounting ---- */
 
-/* The fault tests' shm objects (other tests may make their own at the
- * same time). */
+/* This process's shm objects, "mmio-faults-PID-..." (other tests, fault
+ * tests too, make their own at the same time). */
 static int count_shm(void) {
   DIR *d = opendir("/dev/shm");
   struct dirent *e;
+  char mine[64];
   int n = 0;
+  snprintf(mine, sizeof(mine), "mmio-faults-%d-", (int)getpid());
   if (d == NULL) return 0;
   while ((e = readdir(d)) != NULL)
-    n += strncmp(e->d_name, "mmio-faults-", 12) == 0;
+    n += strncmp(e->d_name, mine, strlen(mine)) == 0;
   closedir(d);
   return n;
 }

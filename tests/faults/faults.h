@@ -65,7 +65,7 @@ int fault_sweep(const struct fault_case *c);
 int fault_region_empty(const struct mmio_region *r);
 
 /* This process's descriptors, its mappings of the tests' objects, the
- * tests' /dev/shm objects ("mmio-faults-*"), and the blocks the wrapped
+ * process's /dev/shm objects ("mmio-faults-PID-*"), and the blocks the wrapped
  * allocators have handed out and not had back. */
 struct fault_counts {
   int fds, maps, shm;

@@ -40,15 +40,15 @@ static const char *const identity[] = {
 static int setup(void **state) {
   (void)state;
   fault_tree_make(&env);
-  snprintf(shm_spec, sizeof(shm_spec), "shm:mmio-faults-dev-%d+8k", (int)getpid());
-  snprintf(shm_file, sizeof(shm_file), "/dev/shm/mmio-faults-dev-%d", (int)getpid());
+  snprintf(shm_spec, sizeof(shm_spec), "shm:mmio-faults-%d-dev+8k", (int)getpid());
+  snprintf(shm_file, sizeof(shm_file), "/dev/shm/mmio-faults-%d-dev", (int)getpid());
   return 0;
 }
 
 static int teardown(void **state) {
   char path[64];
   (void)state;
-  snprintf(path, sizeof(path), "/mmio-faults-dev-%d", (int)getpid());
+  snprintf(path, sizeof(path), "/mmio-faults-%d-dev", (int)getpid());
   shm_unlink(path);
   fault_tree_remove();
   return 0;

@@ -37,7 +37,7 @@ static int setup(void **state) {
   (void)state;
   vmo = mmio_vmo_create(3 * 4096);
   snprintf(file, sizeof(file), "/tmp/mmio-faults-%d", (int)getpid());
-  snprintf(shm_name, sizeof(shm_name), "mmio-faults-%d", (int)getpid());
+  snprintf(shm_name, sizeof(shm_name), "mmio-faults-%d-memory", (int)getpid());
   memset(block, 0x3c, sizeof(block));
   fd = open(file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (vmo < 0 || fd < 0 || write(fd, block, sizeof(block)) != (ssize_t)sizeof(block)) return -1;
