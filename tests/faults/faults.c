@@ -344,6 +344,18 @@ ssize_t __wrap___getdelim(char **line, size_t *cap, int delim, FILE *f) {
   return n;
 }
 
+/* An unoptimised build calls getline itself, not the inline's __getdelim. */
+extern ssize_t __real_getline(char **line, size_t *cap, FILE *f);
+ssize_t __wrap_getline(char **line, size_t *cap, FILE *f);
+ssize_t __wrap_getline(char **line, size_t *cap, FILE *f) {
+  const int had = *line != NULL;
+  ssize_t n;
+  if (fail_now("getline", NULL)) return errno = ENOMEM, -1;
+  n = __real_getline(line, cap, f);
+  if (!had && *line != NULL) live_blocks++;
+  return n;
+}
+
 int __wrap_pthread_mutexattr_init(pthread_mutexattr_t *attr) {
   if (fail_now("pthread_mutexattr_init", NULL)) return ENOMEM;
   return __real_pthread_mutexattr_init(attr);

@@ -92,7 +92,7 @@ static int set_irqs(const struct vfio_irq_set *set) {
 }
 
 int fault_vfio_ioctl(int fd, unsigned long request, void *arg, int *ret) {
-  char link[64], path[PATH_MAX];
+  char link[64], path[PATH_MAX + 16]; /* dev_vfio and "device" */
   long n;
   if (dev_vfio[0] == '\0') return 0;
   snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
