@@ -3,9 +3,10 @@
 # and for the virtual-machine tests fetches the kernel. Safe to run again:
 # it installs and fetches nothing when everything is present.
 #
-# usage: scripts/deps.sh [build|test|vm]
+# usage: scripts/deps.sh [build|test|vm|fuzz]
 #   build: what building the library, the tools and the examples needs
-#   test:  that, plus the test framework, clang, clang-format, valgrind,
+#   fuzz:  that, plus clang and its libFuzzer runtime (scripts/fuzz.sh)
+#   test:  both, plus the test framework, clang-format, valgrind,
 #          cross compilers and qemu-user for the instruction and
 #          cross-architecture checks (aarch64, riscv64, armhf), cmocka for
 #          armhf (Debian's multiarch package: this adds the armhf
@@ -24,11 +25,14 @@ what=${1:-test}
 
 pkgs="cmake make gcc libc6-dev pkg-config libexpat1-dev"
 vm="qemu-system-x86 busybox-static cpio gzip"
+fuzz="clang libclang-rt-14-dev"
 if [ "$what" = vm ]; then
   pkgs="$pkgs $vm"
+elif [ "$what" = fuzz ]; then
+  pkgs="$pkgs $fuzz"
 elif [ "$what" = test ]; then
-  pkgs="$pkgs $vm"
-  pkgs="$pkgs libcmocka-dev clang clang-format binutils python3 valgrind
+  pkgs="$pkgs $vm $fuzz"
+  pkgs="$pkgs libcmocka-dev clang-format binutils python3 valgrind
         gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
         gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu
         gcc-arm-linux-gnueabihf libc6-dev-armhf-cross binutils-arm-linux-gnueabihf
@@ -58,7 +62,7 @@ if [ -n "$missing" ]; then
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-[ "$what" = build ] && exit 0
+[ "$what" = build ] || [ "$what" = fuzz ] && exit 0
 
 # cmocka for armhf, so that the unit tests run under qemu-arm: Debian has
 # it only as a multiarch package, which needs armhf added to dpkg's

@@ -126,6 +126,63 @@ static void the_text_format_refuses_with_file_line_and_reason(void **state) {
   text("peripheral P\n register 9R 0\n", bad, "register needs a name");
   text("peripheral P\n register R[%s] 0 dim=2\n  field F 0\n", bad, "dim= cannot have fields");
   text("peripheral P\n register R 0 dim=2\n", bad, "has dim= but no %s");
+  text("peripheral P\n register R 0\n  field F 2:1\n   value V 4\n", bad,
+       "t.regs:4: value V (4) does not fit the 2 bits of field F");
+}
+
+/* Lookups split PERIPHERAL.REGISTER.FIELD at dots, so every name a
+ * description declares must be one a lookup can reach: dots only in
+ * register names (clusters), and never the same name as a field. */
+static void every_declared_name_can_be_found(void **state) {
+  const int bad = MMIO_ERR_BAD_DESCRIPTION;
+  (void)state;
+  text("peripheral P.Q\n register R 0\n", bad, "t.regs:1: peripheral name P.Q has a '.'");
+  text("peripheral P\n register R 0\n  field A.B 0\n", bad, "t.regs:3: field name A.B has a '.'");
+  text("peripheral P\n register A 0\n  field B 0\n register A.B 4\n", bad,
+       "t.regs:4: register P.A.B has the name of field B of register P.A");
+  text("peripheral P\n register A.B 4\n register A 0\n  field B 0\n", bad,
+       "t.regs:2: register P.A.B has the name of field B of register P.A");
+  /* A dotted register beside a field of another name is fine. */
+  text("peripheral P\n register A 0\n  field C 0\n register A.B 4\n", 0, "");
+}
+
+/* An exact name wins whichever reading it is: P.ID.MAGIC is the field
+ * MAGIC of ID even beside a register ID.MAgIC, which keeps its own exact
+ * name; a name that matches both readings only without case is
+ * ambiguous. */
+static void an_exact_field_wins_over_a_register_without_case(void **state) {
+  static const char src[] = "peripheral P\n register ID 0\n  field MAGIC 7:0\n"
+                            " register ID.MAgIC 4\n";
+  struct mmio_name n;
+  mmio_desc *d;
+  char why[256];
+  (void)state;
+  assert_int_equal(mmio_desc_parse(&d, src, strlen(src), "c.regs", why, sizeof(why)), 0);
+  assert_int_equal(mmio_desc_find(&n, d, NULL, "P.ID.MAGIC", why, sizeof(why)), 0);
+  assert_non_null(n.field);
+  assert_string_equal(n.field->name, "MAGIC");
+  assert_int_equal(mmio_desc_find(&n, d, NULL, "P.ID.MAgIC", why, sizeof(why)), 0);
+  assert_null(n.field);
+  assert_string_equal(n.reg->name, "ID.MAgIC");
+  assert_int_equal(mmio_desc_find(&n, d, NULL, "P.id.magic", why, sizeof(why)), MMIO_ERR_AMBIGUOUS);
+  mmio_desc_free(d);
+}
+
+/* A name SVD leaves empty is no name. */
+static void svd_empty_names_are_refused(void **state) {
+  static const char src[] =
+      "<device><name>D</name><peripherals><peripheral><name>P</name>\n"
+      "<baseAddress>0</baseAddress><registers><register><name></name>\n"
+      "<addressOffset>0</addressOffset><size>32</size></register></registers>\n"
+      "</peripheral></peripherals></device>\n";
+  mmio_desc *d = (mmio_desc *)1;
+  char why[256];
+  (void)state;
+  needs_svd();
+  assert_int_equal(mmio_desc_parse(&d, src, strlen(src), "e.svd", why, sizeof(why)),
+                   MMIO_ERR_BAD_DESCRIPTION);
+  assert_non_null(strstr(why, "e.svd:2: a register has an empty name"));
+  assert_null(d);
 }
 
 static void svd_derived_elements_take_what_they_do_not_say(void **state) {
@@ -431,6 +488,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_text_format_declares_registers_fields_and_values),
       cmocka_unit_test(the_text_format_refuses_with_file_line_and_reason),
+      cmocka_unit_test(every_declared_name_can_be_found),
+      cmocka_unit_test(an_exact_field_wins_over_a_register_without_case),
+      cmocka_unit_test(svd_empty_names_are_refused),
       cmocka_unit_test(svd_derived_elements_take_what_they_do_not_say),
       cmocka_unit_test(svd_arrays_and_lists_take_their_indexes),
       cmocka_unit_test(svd_clusters_nest_and_properties_are_inherited),

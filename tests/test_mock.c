@@ -184,6 +184,41 @@ static void trace_lines_of_any_length_keep_their_numbers(void **state) {
   fclose(f);
 }
 
+/* Only lines with nothing before their ending are blank: a line that
+ * starts with a carriage return or a NUL byte and goes on is not one. */
+static void only_empty_lines_are_skipped_as_blank(void **state) {
+  static const char *const traces[] = {"1 load32 0x0 0x00000001\n\rgarbage\n",
+                                       "1 load32 0x0 0x00000001\n\r\r\n"};
+  static const char with_nul[] = "1 load32 0x0 0x00000001\n\0garbage\n";
+  mmio_mock *m;
+  size_t i;
+  (void)state;
+  assert_int_equal(mmio_mock_create(&m, 16), 0);
+  mmio_mock_on_failure(m, trace_record_msg, NULL);
+  for (i = 0; i < 3; i++) {
+    FILE *f = tmpfile();
+    if (i < 2)
+      fputs(traces[i], f);
+    else
+      fwrite(with_nul, 1, sizeof(with_nul) - 1, f);
+    rewind(f);
+    trace_msg[0] = '\0';
+    assert_int_equal(mmio_mock_expect_trace(m, f), -EINVAL);
+    assert_non_null(strstr(trace_msg, "mock: trace line 2 does not parse"));
+    fclose(f);
+  }
+  /* Blank lines of both endings are skipped. */
+  {
+    FILE *f = tmpfile();
+    fputs("\n\r\n1 load32 0x0 0x00000001\r\n\r\n", f);
+    rewind(f);
+    assert_int_equal(mmio_mock_expect_trace(m, f), 0);
+    fclose(f);
+  }
+  assert_int_equal(mmio_mock_verify(m), MMIO_ERR_REJECTED); /* the one load */
+  mmio_mock_destroy(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(met_sequence_returns_values_and_verifies, setup, teardown),
@@ -196,6 +231,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(bad_expectations_are_refused, setup, teardown),
       cmocka_unit_test(default_handler_aborts_with_the_message),
       cmocka_unit_test(trace_lines_of_any_length_keep_their_numbers),
+      cmocka_unit_test(only_empty_lines_are_skipped_as_blank),
   };
   return cmocka_run_group_tests_name("mock", tests, NULL, NULL);
 }

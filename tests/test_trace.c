@@ -293,24 +293,36 @@ static void quiet_collect(void *arg, const struct mmio_trace_record *rec) { (voi
 static void traced_region_judges_alignment_like_the_plain_one(void **state) {
   static _Alignas(4096) uint8_t buf[64];
   size_t mis, off, w, align;
+  int ro;
   (void)state;
-  for (mis = 0; mis < 16; mis++) {
-    mmio_region plain, inner, traced;
-    assert_int_equal(mmio_region_from_memory(&plain, buf + mis, 48, NULL, NULL), 0);
-    assert_int_equal(mmio_region_from_memory(&inner, buf + mis, 48, NULL, NULL), 0);
-    assert_int_equal(mmio_trace_callback(&traced, &inner, quiet_collect, NULL), 0);
-    assert_int_equal(mmio_len(&traced), 48);
-    for (align = 1; align <= 4096; align *= 2)
-      assert_int_equal(mmio_align_offset(&traced, align), mmio_align_offset(&plain, align));
-    for (off = 0; off < 50; off++)
-      for (w = 1; w <= 8; w *= 2) {
-        assert_int_equal(mmio_check_suitable(&traced, off, w), mmio_check_suitable(&plain, off, w));
-        assert_int_equal(test_try_access(&traced, off, w, 0), test_try_access(&plain, off, w, 0));
-        assert_int_equal(test_try_access(&traced, off, w, 1), test_try_access(&plain, off, w, 1));
+  /* Read-only too: a store is refused as READ_ONLY before its alignment
+   * is judged, by the traced region as by the plain one. */
+  for (ro = 0; ro < 2; ro++)
+    for (mis = 0; mis < 16; mis++) {
+      mmio_region plain, inner, traced;
+      assert_int_equal(mmio_region_from_memory(&plain, buf + mis, 48, NULL, NULL), 0);
+      assert_int_equal(mmio_region_from_memory(&inner, buf + mis, 48, NULL, NULL), 0);
+      if (ro) {
+        mmio_region_make_read_only(&plain);
+        mmio_region_make_read_only(&inner);
       }
-    mmio_region_release(&traced);
-    mmio_region_release(&plain);
-  }
+      assert_int_equal(mmio_trace_callback(&traced, &inner, quiet_collect, NULL), 0);
+      assert_int_equal(mmio_len(&traced), 48);
+      assert_int_equal(mmio_region_is_read_only(&traced), ro);
+      for (align = 1; align <= 4096; align *= 2)
+        assert_int_equal(mmio_align_offset(&traced, align), mmio_align_offset(&plain, align));
+      for (off = 0; off < 50; off++)
+        for (w = 1; w <= 8; w *= 2) {
+          assert_int_equal(mmio_check_suitable(&traced, off, w),
+                           mmio_check_suitable(&plain, off, w));
+          assert_int_equal(test_try_access(&traced, off, w, 0), test_try_access(&plain, off, w, 0));
+          assert_int_equal(test_try_access(&traced, off, w, 1), test_try_access(&plain, off, w, 1));
+          assert_int_equal(mmio_masked_modify_width(&traced, off, (unsigned)w, 1, 1),
+                           mmio_masked_modify_width(&plain, off, (unsigned)w, 1, 1));
+        }
+      mmio_region_release(&traced);
+      mmio_region_release(&plain);
+    }
 }
 
 /* The grammar of mmio/trace.h and nothing else: each of these is refused. */
@@ -328,6 +340,8 @@ static void parse_follows_the_grammar_exactly(void **state) {
       "18446744073709551616 load8 0x0 0x00",     /* seq beyond 64 bits */
       "1 load08 0x0 0x00",                       /* width with a leading zero */
       "1 load 0x0 0x00",                         /* no width */
+      "1 load8 32 0x0 0x00000000",               /* two widths */
+      "1 store16 8 0x0 0x00",                    /* two widths */
       "1 LOAD32 0x0 0x00000000",                 /* upper case */
       "1 load32 0x0x10 0x00000000",              /* two prefixes */
       "1 load32 0x 0x00000000",                  /* no digits */

@@ -183,7 +183,8 @@ MMIO_API int mmio_diagnose_address(char *buf, size_t cap, uint64_t addr);
  * order, then UIO devices in number order. Open one with
  * mmio_device_open(spec) to learn more. fn returning nonzero stops the
  * walk, and its value is returned. Returns 0 when the walk ends; -EINVAL
- * for a NULL fn; -ENOMEM.
+ * for a NULL fn; -ENOMEM; -errno when /sys/bus/pci/devices or
+ * /sys/class/uio exists but cannot be read.
  */
 MMIO_API int mmio_device_each(int (*fn)(void *arg, const char *spec), void *arg);
 

@@ -75,9 +75,11 @@ typedef void (*mmio_trace_fn)(void *arg, const struct mmio_trace_record *rec);
  * including in error cases (it is left empty). The traced region refuses
  * and accepts exactly what *inner does: it carries the inner region's
  * address alignment (up to a page), so alignment checks and
- * mmio_align_offset() agree with it. Returns 0, -EINVAL, -ENOMEM, or
- * MMIO_ERR_OUT_OF_RANGE for an inner region within a page of PTRDIFF_MAX
- * bytes long.
+ * mmio_align_offset() agree with it, and its write right (a store to a
+ * traced read-only region is refused as MMIO_ERR_READ_ONLY, and is not
+ * recorded, as an access refused for its alignment or range is not).
+ * Returns 0, -EINVAL, -ENOMEM, or MMIO_ERR_OUT_OF_RANGE for an inner
+ * region within a page of PTRDIFF_MAX bytes long.
  */
 MMIO_API int mmio_trace_callback(mmio_region *out, mmio_region *inner, mmio_trace_fn fn, void *arg);
 

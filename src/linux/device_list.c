@@ -32,7 +32,9 @@ static int mmio__list_dir(const char *path, int (*keep)(const char *name),
   struct dirent *e;
   DIR *d = opendir(path);
   int err = 0;
-  if (d == NULL) return 0; /* no such bus here: nothing to list */
+  /* No such bus here: nothing to list. Any other failure is not an empty
+   * list, and says so. */
+  if (d == NULL) return errno == ENOENT ? 0 : -errno;
   while (err == 0 && (e = readdir(d)) != NULL) {
     if (!keep(e->d_name)) continue;
     if (out->n == out->cap) {

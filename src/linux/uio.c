@@ -315,15 +315,23 @@ static int mmio__uio_dev_region_info(const mmio_device *d, unsigned index,
 
 static int mmio__uio_dev_irq_enable(mmio_device *d, enum mmio_irq kind) {
   struct mmio__uio_device *u = (struct mmio__uio_device *)d;
+  const int opened = u->irq == NULL;
   int err;
   if (kind != MMIO_IRQ_DEFAULT && kind != MMIO_IRQ_INTX) return -ENOTSUP;
-  if (u->irq == NULL) {
+  if (opened) {
     err = mmio__uio_irq_open_at(&d->env, &u->irq, d->info.name);
     if (err != 0) return err;
   }
   /* Counting starts at the open; what arrived before the first wait is
    * still reported by it. */
-  return mmio__uio_irq_control(u->irq, 1);
+  err = mmio__uio_irq_control(u->irq, 1);
+  /* A failed enable leaves the device as it found it: not holding a
+   * descriptor it opened for the interrupt it could not enable. */
+  if (err != 0 && opened) {
+    mmio_uio_irq_close(u->irq);
+    u->irq = NULL;
+  }
+  return err;
 }
 
 static int mmio__uio_dev_irq_wait(mmio_device *d, int timeout_ms, uint64_t *count) {

@@ -51,7 +51,9 @@ int mmio__vfio_open_at(const struct mmio__env *env, mmio_vfio **out, const char 
   if (err == 0 && mmio__pci_exists(env, v->bdf) != 0) err = -ENODEV;
   if (err == 0) {
     err = mmio__path(path, sizeof(path), "%s/bus/pci/devices/%s/iommu_group", env->sys, v->bdf);
-    if (err == 0 && mmio__link_name(path, name, sizeof(name)) != 0) err = MMIO_ERR_NO_IOMMU;
+    /* No link is no IOMMU; a link that cannot be read is that error. */
+    if (err == 0) err = mmio__link_name(path, name, sizeof(name));
+    if (err == -ENOENT) err = MMIO_ERR_NO_IOMMU;
   }
   if (err == 0) {
     char drv[64];

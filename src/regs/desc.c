@@ -178,6 +178,11 @@ static int mmio__b_add_periph(struct mmio__builder *b, unsigned long line, const
                               uint64_t base, const char *description, const char *from) {
   struct mmio__b_periph *p;
   size_t i;
+  /* Lookups split names at dots (PERIPHERAL.REGISTER.FIELD): a dot in a
+   * peripheral's name, or no name, would make it one that nothing can find. */
+  if (name[0] == '\0') return mmio__b_fail(b, line, "a peripheral has an empty name");
+  if (strchr(name, '.') != NULL)
+    return mmio__b_fail(b, line, "peripheral name %s has a '.', which separates names", name);
   for (i = 0; i < b->periphs.n; i++)
     if (strcmp(MMIO__AT(b->periphs, struct mmio__b_periph, i)->p.name, name) == 0)
       return mmio__b_fail(b, line, "peripheral %s is defined twice", name);
@@ -207,6 +212,7 @@ int mmio__b_reg(struct mmio__builder *b, unsigned long line, const struct mmio_r
   struct mmio__b_reg *br;
   if (b->periphs.n == 0)
     return mmio__b_fail(b, line, "register %s outside a peripheral", reg->name);
+  if (reg->name[0] == '\0') return mmio__b_fail(b, line, "a register has an empty name");
   p = MMIO__AT(b->periphs, struct mmio__b_periph, b->periphs.n - 1);
   if (p->from != NULL)
     return mmio__b_fail(b, line, "peripheral %s copies %s and cannot add registers", p->p.name,
@@ -226,6 +232,10 @@ int mmio__b_field(struct mmio__builder *b, unsigned long line, const struct mmio
   struct mmio_field *nf;
   struct mmio__b_field *bf;
   if (b->regs.n == 0) return mmio__b_fail(b, line, "field %s outside a register", f->name);
+  /* As for peripherals: a field's name is the part after the last dot. */
+  if (f->name[0] == '\0') return mmio__b_fail(b, line, "a field has an empty name");
+  if (strchr(f->name, '.') != NULL)
+    return mmio__b_fail(b, line, "field name %s has a '.', which separates names", f->name);
   if ((nf = mmio__vec_push(&b->fields)) == NULL || (bf = mmio__vec_push(&b->bfields)) == NULL)
     return -ENOMEM;
   *nf = *f;
@@ -240,6 +250,7 @@ int mmio__b_field(struct mmio__builder *b, unsigned long line, const struct mmio
 int mmio__b_enum(struct mmio__builder *b, unsigned long line, const struct mmio_enum *e) {
   struct mmio_enum *ne;
   if (b->fields.n == 0) return mmio__b_fail(b, line, "value %s outside a field", e->name);
+  if (e->name[0] == '\0') return mmio__b_fail(b, line, "a value has an empty name");
   if ((ne = mmio__vec_push(&b->enums)) == NULL) return -ENOMEM;
   *ne = *e;
   MMIO__AT(b->bfields, struct mmio__b_field, b->bfields.n - 1)->nenums++;
@@ -329,6 +340,32 @@ static int mmio__check_reg(struct mmio__builder *b, const struct mmio_reg *r,
   return 0;
 }
 
+/*
+ * A register name with dots (a cluster's registers, CLUSTER.REG) is also
+ * the name of a field when a register CLUSTER has a field REG: a lookup
+ * would find the register, and the field could never be named. regs are
+ * p's registers, whose builder records start at br.
+ */
+static int mmio__check_dotted_names(struct mmio__builder *b, const struct mmio_periph *p,
+                                    const struct mmio__b_reg *br) {
+  size_t i, j, k;
+  for (i = 0; i < p->nregs; i++) {
+    const char *name = p->regs[i].name, *dot = strrchr(name, '.');
+    if (dot == NULL) continue;
+    for (j = 0; j < p->nregs; j++) {
+      const struct mmio_reg *owner = &p->regs[j];
+      if (strncmp(owner->name, name, (size_t)(dot - name)) != 0 || owner->name[dot - name] != '\0')
+        continue;
+      for (k = 0; k < owner->nfields; k++)
+        if (strcmp(owner->fields[k].name, dot + 1) == 0)
+          return mmio__b_fail(b, br[i].line,
+                              "register %s.%s has the name of field %s of register %s.%s", p->name,
+                              name, dot + 1, p->name, owner->name);
+    }
+  }
+  return 0;
+}
+
 /* Resolves each alias's registers to its source's (chains included). */
 static int mmio__resolve_aliases(struct mmio__builder *b, struct mmio__b_periph *ps, size_t n) {
   size_t i, j, hops;
@@ -353,7 +390,9 @@ static int mmio__resolve_aliases(struct mmio__builder *b, struct mmio__b_periph 
 static void mmio__desc_destroy(mmio_desc *d) {
   size_t i;
   if (d == NULL) return;
-  for (i = 0; i < d->nperiphs; i++) {
+  /* A description that failed half-built may have its count but not yet
+   * its index. */
+  for (i = 0; d->pindex != NULL && i < d->nperiphs; i++) {
     /* Aliases share their source's index; free each once. */
     size_t j;
     int shared = 0;
@@ -422,14 +461,16 @@ static int mmio__b_finish(struct mmio__builder *b, mmio_desc **out) {
     const struct mmio__b_reg *br = MMIO__AT(b->bregs, struct mmio__b_reg, i);
     d->regs[i].fields = br->nfields > 0 ? &d->fields[br->first_field] : NULL;
     d->regs[i].nfields = br->nfields;
-    err = mmio__check_reg(b, &d->regs[i], br,
-                          MMIO__AT(b->bfields, struct mmio__b_field, br->first_field));
+    /* No fields, no field array to point into (it may be NULL). */
+    err = mmio__check_reg(
+        b, &d->regs[i], br,
+        br->nfields > 0 ? MMIO__AT(b->bfields, struct mmio__b_field, br->first_field) : NULL);
     if (err == 0) mmio__reg_derive_one(&d->regs[i]);
   }
   if (err != 0) goto out;
 
   /* Peripherals by address; each with its extent and its name index. */
-  qsort(ps, np, sizeof(*ps), mmio__cmp_periph_bases);
+  if (np > 1) qsort(ps, np, sizeof(*ps), mmio__cmp_periph_bases); /* ps is NULL when np is 0 */
   d->nperiphs = np;
   if ((d->periphs = calloc(np + 1, sizeof(*d->periphs))) == NULL ||
       (d->pindex = calloc(np + 1, sizeof(*d->pindex))) == NULL ||
@@ -467,6 +508,9 @@ static int mmio__b_finish(struct mmio__builder *b, mmio_desc **out) {
                              p->regs[d->pindex[i].regs_by_name[j]].name);
           break;
         }
+      if (err == 0 && p->nregs > 0)
+        err =
+            mmio__check_dotted_names(b, p, MMIO__AT(b->bregs, struct mmio__b_reg, ps[i].first_reg));
     }
   }
   if (err == 0 && np > 0)
@@ -705,50 +749,75 @@ static int mmio__find_periph(const mmio_desc *d, const char *name, size_t n,
   }
 }
 
-/* Finds "REG" or "REG.FIELD" (REG may contain dots: clusters) in p. */
+/* A field of p by "REG.FIELD" (split at the last dot; REG may contain
+ * dots: clusters), each part exact first, then case-insensitive when
+ * unambiguous. Returns 1 and sets *reg, *idx and *exact (both parts
+ * matched exactly); 0 when REG names no register (or there is no dot);
+ * -2 when REG is ambiguous; -3 when FIELD is, or -4 when FIELD is unknown
+ * (with *reg set). */
+static int mmio__find_field(const mmio_desc *d, const struct mmio_periph *p, const char *name,
+                            const struct mmio_reg **reg, size_t *idx, int *exact) {
+  const struct mmio__pindex *ix = &d->pindex[p - d->periphs];
+  const char *dot = strrchr(name, '.'), *field;
+  long pos, found = -1, folded = -1;
+  size_t i, nfolded = 0;
+  if (dot == NULL) return 0;
+  pos = mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, (size_t)(dot - name));
+  if (pos < 0) return pos == -2 ? -2 : 0;
+  *reg = &p->regs[ix->regs_by_name[pos]];
+  field = dot + 1;
+  for (i = 0; i < (*reg)->nfields; i++) {
+    if (strcmp((*reg)->fields[i].name, field) == 0) found = (long)i;
+    if (strcasecmp((*reg)->fields[i].name, field) == 0) folded = (long)i, nfolded++;
+  }
+  if (found < 0 && nfolded > 1) return -3;
+  if (found < 0) found = folded;
+  if (found < 0) return -4;
+  *idx = (size_t)found;
+  *exact = strncmp((*reg)->name, name, (size_t)(dot - name)) == 0 &&
+           (*reg)->name[dot - name] == '\0' && strcmp((*reg)->fields[found].name, field) == 0;
+  return 1;
+}
+
+/*
+ * Finds "REG" or "REG.FIELD" in p. An exact match of either reading wins;
+ * then a case-insensitive one, when only one reading has one (a register
+ * and a field whose names differ only in case are ambiguous).
+ */
 static int mmio__find_in_periph(const mmio_desc *d, const struct mmio_periph *p, const char *name,
                                 struct mmio_name *out, char *why, size_t cap) {
   const struct mmio__pindex *ix = &d->pindex[p - d->periphs];
   const size_t n = strlen(name);
-  const char *dot;
-  long pos = mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, n);
-  size_t i;
-  if (pos >= 0) {
-    out->reg = &p->regs[ix->regs_by_name[pos]];
+  const long pos = mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, n);
+  const struct mmio_reg *reg = pos >= 0 ? &p->regs[ix->regs_by_name[pos]] : NULL, *freg = NULL;
+  size_t idx = 0, i;
+  int fexact = 0;
+  const int f = mmio__find_field(d, p, name, &freg, &idx, &fexact);
+  if (reg != NULL && strcmp(reg->name, name) == 0) {
+    out->reg = reg;
     return 0;
   }
-  if (pos == -2) return mmio__ambiguous(why, cap, "register", name);
-  dot = strrchr(name, '.');
-  if (dot != NULL) {
-    pos =
-        mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, (size_t)(dot - name));
-    if (pos == -2) return mmio__ambiguous(why, cap, "register", name);
-    if (pos >= 0) {
-      const struct mmio_reg *reg = &p->regs[ix->regs_by_name[pos]];
-      const char *field = dot + 1;
-      long exact = -1, folded = -1;
-      size_t nfolded = 0;
-      for (i = 0; i < reg->nfields; i++) {
-        if (strcmp(reg->fields[i].name, field) == 0) exact = (long)i;
-        if (strcasecmp(reg->fields[i].name, field) == 0) folded = (long)i, nfolded++;
-      }
-      if (exact < 0 && nfolded > 1) return mmio__ambiguous(why, cap, "field", name);
-      if (exact < 0) exact = folded;
-      if (exact >= 0) {
-        out->reg = reg;
-        out->field = &reg->fields[exact];
-        out->field_index = (size_t)exact;
-        return 0;
-      }
-      {
-        char prefix[300];
-        struct mmio__suggest s = {field, {NULL}, {0}};
-        for (i = 0; i < reg->nfields; i++)
-          mmio__consider(&s, reg->fields[i].name);
-        snprintf(prefix, sizeof(prefix), "%s.", reg->name);
-        return mmio__unknown(why, cap, "field", field, prefix, &s);
-      }
-    }
+  if (f == 1 && (fexact || (reg == NULL && pos != -2))) {
+    out->reg = freg;
+    out->field = &freg->fields[idx];
+    out->field_index = idx;
+    return 0;
+  }
+  if (pos == -2 || (reg != NULL && f == 1)) return mmio__ambiguous(why, cap, "register", name);
+  if (reg != NULL) {
+    out->reg = reg;
+    return 0;
+  }
+  if (f == -2) return mmio__ambiguous(why, cap, "register", name);
+  if (f == -3) return mmio__ambiguous(why, cap, "field", name);
+  if (f == -4) {
+    char prefix[300];
+    const char *field = strrchr(name, '.') + 1;
+    struct mmio__suggest s = {field, {NULL}, {0}};
+    for (i = 0; i < freg->nfields; i++)
+      mmio__consider(&s, freg->fields[i].name);
+    snprintf(prefix, sizeof(prefix), "%s.", freg->name);
+    return mmio__unknown(why, cap, "field", field, prefix, &s);
   }
   {
     char prefix[300];

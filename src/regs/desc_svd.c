@@ -119,7 +119,7 @@ static void svd_end(void *ud, const XML_Char *tag) {
     XML_StopParser(s->xp, XML_FALSE);
     return;
   }
-  memcpy(t, s->text + start, end - start);
+  if (end > start) memcpy(t, s->text + start, end - start); /* s->text is NULL until text comes */
   t[end - start] = '\0';
   s->cur->text = t;
   s->tlen = begin;

@@ -24,6 +24,8 @@ struct mmio__line {
 struct mmio__text_state {
   struct mmio__builder *b;
   int in_periph, in_reg, in_field;
+  unsigned field_bits; /* the current field's width, for its values */
+  const char *field;   /* and its name */
 };
 
 static int mmio__word_is(const struct mmio__line *l, size_t i, const char *w) {
@@ -300,6 +302,8 @@ static int mmio__text_field(struct mmio__text_state *s, const struct mmio__line 
   f.nenums = 0;
   f.description = l->desc;
   s->in_field = 1;
+  s->field_bits = f.msb - f.lsb + 1;
+  s->field = f.name;
   return mmio__b_field(s->b, l->no, &f);
 }
 
@@ -311,6 +315,10 @@ static int mmio__text_value(struct mmio__text_state *s, const struct mmio__line 
   if ((err = mmio__need_name(s->b, l, "value", &e.name)) != 0) return err;
   if (l->nwords != 3 || mmio__number(l->word[2], l->len[2], &e.value) != 0)
     return mmio__b_fail(s->b, l->no, "expected: value NAME NUMBER");
+  /* A value the field cannot hold could be neither written nor read. */
+  if (s->field_bits < 64 && (e.value >> s->field_bits) != 0)
+    return mmio__b_fail(s->b, l->no, "value %s (%.*s) does not fit the %u bits of field %s", e.name,
+                        (int)l->len[2], l->word[2], s->field_bits, s->field);
   e.usage = 0;
   e.description = l->desc;
   return mmio__b_enum(s->b, l->no, &e);

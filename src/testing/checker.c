@@ -191,7 +191,10 @@ int mmio_checker_create(mmio_checker **out, mmio_region *inner, unsigned mean_ho
 void mmio_checker_destroy(mmio_checker *c) { mmio__double_unref(c != NULL ? &c->base : NULL); }
 
 int mmio_checker_region(mmio_region *out, mmio_checker *c) {
-  return mmio__double_region(out, c != NULL ? &c->base : NULL);
+  int err = mmio__double_region(out, c != NULL ? &c->base : NULL);
+  /* It refuses stores as the inner region does: first, as read-only. */
+  if (err == 0 && mmio_region_is_read_only(&c->inner)) mmio_region_make_read_only(out);
+  return err;
 }
 
 void mmio_checker_on_failure(mmio_checker *c, mmio_fail_fn fn, void *arg) {

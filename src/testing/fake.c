@@ -250,11 +250,20 @@ int mmio_fake_create(mmio_fake **out, size_t len, unsigned flags) {
   mmio__double_init(&f->base, len, &mmio__fake_ops, mmio__fake_free);
   f->flags = flags;
   if (flags & MMIO_FAKE_THREADSAFE) {
+    /* Either can fail (no memory): a fake whose lock was never made must
+     * not be handed out to serialise anything. */
     pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-    pthread_mutex_init(&f->lock, &attr);
-    pthread_mutexattr_destroy(&attr);
+    int err = pthread_mutexattr_init(&attr);
+    if (err == 0) {
+      pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+      err = pthread_mutex_init(&f->lock, &attr);
+      pthread_mutexattr_destroy(&attr);
+    }
+    if (err != 0) {
+      free(f->mem);
+      free(f);
+      return -err;
+    }
   }
   *out = f;
   return 0;

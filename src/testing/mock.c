@@ -126,6 +126,7 @@ static int mmio__mock_append(struct mmio_mock *m, const struct mmio__expect *e, 
   size_t i;
   int err;
   if (m == NULL || m->sealed) return -EINVAL;
+  if (n == 0) return 0; /* e and m->exp may be NULL: nothing to copy */
   for (i = 0; i < n; i++)
     if ((err = mmio__mock_check(m, &e[i])) != 0) return err;
   /* The sum, the doubling and the product below must not wrap. */
@@ -185,7 +186,7 @@ int mmio_mock_expect_trace(mmio_mock *m, FILE *trace) {
   size_t n = 0, cap = 0, linecap = 0;
   unsigned long lineno = 0;
   char *line = NULL;
-  ssize_t len;
+  ssize_t len = 0;
   int err = 0;
   if (m == NULL || trace == NULL) return -EINVAL;
   /* getline, not a fixed buffer: a long line is one line, so it is
@@ -193,8 +194,13 @@ int mmio_mock_expect_trace(mmio_mock *m, FILE *trace) {
   while (err == 0 && (len = getline(&line, &linecap, trace)) >= 0) {
     struct mmio_trace_record rec;
     const int shown = (int)strcspn(line, "\r\n");
+    size_t body = (size_t)len;
     lineno++;
-    if (shown == 0 || line[0] == '#') continue;
+    /* Blank is nothing before the line's ending: a line that merely
+     * starts with '\r' or a NUL byte is not, and must parse. */
+    if (body > 0 && line[body - 1] == '\n') body--;
+    if (body > 0 && line[body - 1] == '\r') body--;
+    if (body == 0 || line[0] == '#') continue;
     if ((size_t)len != strlen(line) || mmio_trace_parse(&rec, line) != 0) {
       mmio__report(m->base.fail, m->base.fail_arg, "mock: trace line %lu does not parse: %.*s%s",
                    lineno, shown < 200 ? shown : 200, line, shown < 200 ? "" : " ...");
@@ -216,6 +222,10 @@ int mmio_mock_expect_trace(mmio_mock *m, FILE *trace) {
     list[n].err = rec.err;
     n++;
   }
+  /* getline's -1 is the end of the trace only when the stream says so: a
+   * buffer it could not grow sets no error indicator, and the rest of the
+   * trace would be lost without a word. */
+  if (err == 0 && len < 0 && !feof(trace) && !ferror(trace)) err = -ENOMEM;
   if (err == 0 && ferror(trace)) err = -EIO;
   if (err == 0) err = mmio__mock_append(m, list, n);
   free(line);

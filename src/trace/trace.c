@@ -99,6 +99,9 @@ static int mmio__trace_new(mmio_region *out, mmio_region *inner, mmio_trace_fn f
       mmio_region head = {0};
       mmio_try_split_off(out, t->skew, &head);
       mmio_region_release(&head);
+      /* The write right too: a store the inner region refuses as
+       * read-only is refused as such before its alignment is judged. */
+      if (mmio_region_is_read_only(&t->inner)) mmio_region_make_read_only(out);
     }
   }
   if (err != 0 && inner != NULL) mmio_region_release(inner);

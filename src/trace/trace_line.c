@@ -94,7 +94,9 @@ int mmio_trace_parse(struct mmio_trace_record *rec, const char *line) {
     r.store = 1;
   else
     return -EINVAL;
-  for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+  /* One width: the loop stops at the first that matches, or "load8 32"
+   * would read on as a 32-bit access. */
+  for (i = 0; i < sizeof(bits) / sizeof(bits[0]) && r.width == 0; i++) {
     char w[4];
     snprintf(w, sizeof(w), "%u ", bits[i]);
     if (mmio__take(&c, w)) r.width = bits[i] / 8;

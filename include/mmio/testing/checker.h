@@ -20,7 +20,8 @@
  * Alignment is judged as on the inner region: the checker's regions carry
  * the inner region's address alignment (up to a page), so an access that
  * the inner region would refuse as MMIO_ERR_UNALIGNED is refused the same
- * way, and mmio_align_offset() gives the same answers.
+ * way, and mmio_align_offset() gives the same answers. They carry its
+ * write right too: over a read-only region they are read-only.
  *
  * The checker adds about 12 bytes of state per byte of the region.
  */

@@ -113,7 +113,8 @@ struct mmio_fake_reg {
  * flags: 0, MMIO_FAKE_STRICT, MMIO_FAKE_THREADSAFE, or both.
  * Returns 0 and sets *out, which the caller owns (mmio_fake_destroy);
  * -EINVAL for a NULL out, unknown flags or len 0; MMIO_ERR_OUT_OF_RANGE when
- * len > PTRDIFF_MAX; -ENOMEM.
+ * len > PTRDIFF_MAX; -ENOMEM (or -EAGAIN when the lock of
+ * MMIO_FAKE_THREADSAFE cannot be made).
  */
 MMIO_API int mmio_fake_create(mmio_fake **out, size_t len, unsigned flags);
 

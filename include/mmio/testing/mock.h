@@ -82,7 +82,8 @@ MMIO_API int mmio_mock_expect_no_more(mmio_mock *m);
  * with '#' are skipped. The whole trace is parsed before anything is added.
  * Lines may be of any length. Returns 0; -EINVAL on a line that does not
  * parse (reported to the failure handler with its line number); -EIO when
- * the trace cannot be read; the errors of the expect calls.
+ * the trace cannot be read; -ENOMEM; the errors of the expect calls. On
+ * an error nothing is added.
  */
 MMIO_API int mmio_mock_expect_trace(mmio_mock *m, FILE *trace);
 
