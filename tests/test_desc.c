@@ -128,6 +128,11 @@ static void the_text_format_refuses_with_file_line_and_reason(void **state) {
   text("peripheral P\n register R 0 dim=2\n", bad, "has dim= but no %s");
   text("peripheral P\n register R 0\n  field F 2:1\n   value V 4\n", bad,
        "t.regs:4: value V (4) does not fit the 2 bits of field F");
+  /* Addresses the tools compute must not wrap. */
+  text("peripheral P\n register ID 0xffffffffffffffff 8\n", bad,
+       "t.regs:2: register ID at offset 0xffffffffffffffff runs past 2^64");
+  text("peripheral P 0xffffffffffffff00\n register ID 0x100 32\n", bad,
+       "t.regs:1: peripheral P at 0xffffffffffffff00 has registers past 2^64");
 }
 
 /* Lookups split PERIPHERAL.REGISTER.FIELD at dots, so every name a

@@ -320,6 +320,10 @@ static int mmio__check_reg(struct mmio__builder *b, const struct mmio_reg *r,
   if (r->width != 1 && r->width != 2 && r->width != 4 && r->width != 8)
     return mmio__b_fail(b, br->line, "register %s is %u bits wide; only 8, 16, 32 and 64 are",
                         r->name, bits);
+  /* Every address the tools compute from it must be a number. */
+  if (r->offset > UINT64_MAX - r->width)
+    return mmio__b_fail(b, br->line, "register %s at offset 0x%llx runs past 2^64", r->name,
+                        (unsigned long long)r->offset);
   for (i = 0; i < r->nfields; i++) {
     const struct mmio_field *f = &r->fields[i];
     if (f->lsb > f->msb)
@@ -487,6 +491,11 @@ static int mmio__b_finish(struct mmio__builder *b, mmio_desc **out) {
     for (j = 0; j < p->nregs; j++) {
       const uint64_t end = p->regs[j].offset + p->regs[j].width;
       if (end > p->size) p->size = end;
+    }
+    if (p->base > UINT64_MAX - p->size) {
+      err = mmio__b_fail(b, ps[i].line, "peripheral %s at 0x%llx has registers past 2^64", p->name,
+                         (unsigned long long)p->base);
+      break;
     }
     for (j = 0; j < i && d->pindex[i].regs_by_name == NULL; j++)
       if (d->periphs[j].regs == p->regs && p->nregs > 0)

@@ -69,9 +69,12 @@ static void check_accepted(const char *text, const struct mmio_spec *s) {
   case MMIO_SOURCE_PCI:
   case MMIO_SOURCE_VFIO:
   case MMIO_SOURCE_UIO:
-    /* mmio_spec_parse needs the region part. */
-    CHECK(s->has_region);
-    CHECK(s->index <= (s->source == MMIO_SOURCE_UIO ? 4u : 5u));
+    /* The region part is optional (a device spec), and then so is
+     * everything after it. */
+    if (s->has_region)
+      CHECK(s->index <= (s->source == MMIO_SOURCE_UIO ? 4u : 5u));
+    else
+      CHECK(s->index == 0 && s->offset == 0 && s->length == 0);
     if (s->by == MMIO_SPEC_BY_ID) {
       CHECK(s->source != MMIO_SOURCE_UIO);
       CHECK(n == 9 && s->name[4] == ':');
