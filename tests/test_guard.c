@@ -410,6 +410,56 @@ static void threads_fault_independently(void **state) {
   passes(threads_fault_independently_body);
 }
 
+/* A run of accesses guarded as a whole, on unguarded regions: the fast
+ * path stays, a fault ends the run with the error, and runs nest. */
+struct run {
+  struct shrinkable *s;
+  int reached; /* how far fn got */
+  uint32_t v;
+};
+
+static int read_vanished_page(void *arg) {
+  struct run *r = arg;
+  r->reached = 1;
+  CHECK(mmio_try_load32(&r->s->r, 0, &r->v) == 0);
+  r->reached = 2;
+  (void)mmio_try_load32(&r->s->r, PAGE, &r->v);
+  r->reached = 3; /* never: the fault ends the run */
+  return 0;
+}
+
+static int read_good_page(void *arg) {
+  struct run *r = arg;
+  r->reached = 1;
+  return mmio_try_load32(&r->s->r, 0, &r->v) == 0 ? 42 : -1;
+}
+
+static int nested_run(void *arg) {
+  struct run *r = arg;
+  const int inner = mmio_guard_run(read_vanished_page, r);
+  /* The inner run took the fault; this one goes on. */
+  return inner == MMIO_ERR_BUS_ERROR ? 7 : -1;
+}
+
+static void a_run_is_guarded_as_a_whole_body(void) {
+  struct shrinkable s;
+  struct run r = {&s, 0, 0};
+  shrinkable_open(&s);
+  CHECK(!mmio_region_is_guarded(&s.r));
+  CHECK(mmio_guard_run(read_good_page, &r) == 42 && r.reached == 1 && r.v == 0x11223344u);
+  r.reached = 0;
+  CHECK(mmio_guard_run(read_vanished_page, &r) == MMIO_ERR_BUS_ERROR);
+  CHECK(r.reached == 2);
+  CHECK(mmio_guard_run(nested_run, &r) == 7);
+  CHECK(mmio_guard_run(NULL, &r) == -EINVAL);
+  shrinkable_close(&s);
+}
+
+static void a_run_is_guarded_as_a_whole(void **state) {
+  (void)state;
+  passes(a_run_is_guarded_as_a_whole_body);
+}
+
 /* The aborting accessors abort on a fault, naming it. */
 static void load_faulting(void *arg) {
   struct shrinkable s;
@@ -438,6 +488,7 @@ int main(void) {
       cmocka_unit_test(a_fault_inside_a_backend_is_the_access_s_error),
       cmocka_unit_test(threads_fault_independently),
       cmocka_unit_test(aborting_accessors_name_the_fault),
+      cmocka_unit_test(a_run_is_guarded_as_a_whole),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

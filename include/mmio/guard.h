@@ -62,6 +62,23 @@ MMIO_API int mmio_region_guard(mmio_region *r);
 /* Returns 1 when r's accesses are guarded, else 0 (also for NULL). */
 MMIO_API int mmio_region_is_guarded(const mmio_region *r);
 
+/*
+ * Runs fn(arg) guarded as a whole: a SIGBUS or SIGSEGV of this thread
+ * while fn runs ends fn at once, and the call returns MMIO_ERR_BUS_ERROR.
+ * For a program that makes many accesses in a row (a tool's batch of
+ * commands) and wants them on the inline fast path: one sigsetjmp for
+ * all of them instead of one per access. The price is the limits above
+ * widened to all of fn: every fault inside it, also one of fn's own bugs,
+ * is reported as a bus error; fn does not return, so whatever it had
+ * allocated or locked stays so (end the program, or keep fn to accesses
+ * and plain bookkeeping); and fn must not return through a frame it did
+ * not make (no longjmp out of it). Calls nest. Installs the handlers on
+ * first use, as mmio_region_guard does.
+ * Returns fn's result; MMIO_ERR_BUS_ERROR; -EINVAL for a NULL fn; or
+ * -errno when the handlers cannot be installed (fn is then not run).
+ */
+MMIO_API int mmio_guard_run(int (*fn)(void *arg), void *arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -154,6 +154,13 @@ int mmio__guarded(int (*fn)(void *arg), void *arg) {
   return err;
 }
 
+int mmio_guard_run(int (*fn)(void *arg), void *arg) {
+  int err;
+  if (fn == NULL) return -EINVAL;
+  err = mmio__guard_install();
+  return err != 0 ? err : mmio__guarded(fn, arg);
+}
+
 int mmio_region_guard(mmio_region *r) {
   int err;
   if (r == NULL) return -EINVAL;

@@ -279,6 +279,14 @@ struct cli_session {
   struct cli_cmd *cmds;
   size_t ncmds;
   int interrupted; /* watch: SIGINT or SIGTERM arrived */
+  /* The access being made, for the message when it faults: the commands
+   * run guarded as a whole (mmio_guard_run), not access by access. */
+  struct {
+    const struct cli_cmd *cmd;
+    const char *what; /* "read", "write", "modify", "poll" */
+    uint64_t off;
+    unsigned width;
+  } doing;
 };
 
 /* "line 7" or "command 2": where a message's command is. Static; valid

@@ -629,10 +629,54 @@ static void cli__print_fields(struct cli_session *s, const struct mmio_reg *reg,
   cli_buf_free(&t);
 }
 
-/* A whole-element load at off, guarded, with the hint for all ones. */
+/* Records the access about to be made: the session runs guarded as a
+ * whole (mmio_guard_run), and a fault names the last access recorded. */
+static void cli__doing(struct cli_session *s, const struct cli_cmd *c, const char *what,
+                       uint64_t off, unsigned width) {
+  s->doing.cmd = c;
+  s->doing.what = what;
+  s->doing.off = off;
+  s->doing.width = width;
+}
+
+/*
+ * The typed accessors, one row per width (bytes / 2 for 1, 2, 4, 8), so
+ * that a command's accesses take the inline fast path of
+ * mmio_try_loadN / mmio_try_storeN; the width is chosen once, by index,
+ * not by a switch per access. (mmio_try_load_width is always the
+ * out-of-line path.)
+ */
+#define CLI__ACCESS(bits)                                                                          \
+  static int cli__load##bits(const mmio_region *r, size_t off, uint64_t *v) {                      \
+    uint##bits##_t x = 0;                                                                          \
+    int err = mmio_try_load##bits(r, off, &x);                                                     \
+    *v = x;                                                                                        \
+    return err;                                                                                    \
+  }                                                                                                \
+  static int cli__store##bits(mmio_region *r, size_t off, uint64_t v) {                            \
+    return mmio_try_store##bits(r, off, (uint##bits##_t)v);                                        \
+  }
+CLI__ACCESS(8)
+CLI__ACCESS(16)
+CLI__ACCESS(32)
+CLI__ACCESS(64)
+
+static const struct {
+  int (*load)(const mmio_region *r, size_t off, uint64_t *v);
+  int (*store)(mmio_region *r, size_t off, uint64_t v);
+} cli__access[5] = {
+    [0] = {.load = cli__load8, .store = cli__store8},
+    [1] = {.load = cli__load16, .store = cli__store16},
+    [2] = {.load = cli__load32, .store = cli__store32},
+    [4] = {.load = cli__load64, .store = cli__store64},
+};
+
+/* A whole-element load at off, with the hint for all ones. */
 static int cli__load(struct cli_session *s, struct cli_cmd *c, uint64_t off, unsigned width,
                      uint64_t *v) {
-  int err = mmio_try_load_width(&s->src.r, (size_t)off, width, v);
+  int err;
+  cli__doing(s, c, "read", off, width);
+  err = cli__access[width / 2].load(&s->src.r, (size_t)off, v);
   if (err != 0) return cli__failed(s, c, "read", off, width, err);
   cli_source_hint(&s->src, off, *v, width);
   return 0;
@@ -640,7 +684,9 @@ static int cli__load(struct cli_session *s, struct cli_cmd *c, uint64_t off, uns
 
 static int cli__store(struct cli_session *s, struct cli_cmd *c, uint64_t off, unsigned width,
                       uint64_t v) {
-  int err = mmio_try_store_width(&s->src.r, (size_t)off, width, v);
+  int err;
+  cli__doing(s, c, "write", off, width);
+  err = cli__access[width / 2].store(&s->src.r, (size_t)off, v);
   return err != 0 ? cli__failed(s, c, "write", off, width, err) : 0;
 }
 
@@ -664,6 +710,7 @@ static int cli__run_read(struct cli_session *s, struct cli_cmd *c) {
   uint64_t i, v = 0;
   int rc = 0, err;
   if (t->name.reg != NULL) {
+    cli__doing(s, c, "read", t->off, t->width);
     err = mmio_regmap_read(s->map, &t->name, MMIO_REGS_READ_EFFECTS, &v);
     if (err != 0) return cli__failed(s, c, "read", t->off, t->width, err);
     if (t->name.field == NULL) cli_source_hint(&s->src, t->off, v, t->width);
@@ -725,6 +772,7 @@ static int cli__run_write(struct cli_session *s, struct cli_cmd *c) {
      * run's write to the same register out of the gap. */
     rc = t->name.field != NULL ? cli_lock_take(&s->lock) : 0;
     if (rc != 0) return rc;
+    cli__doing(s, c, "write", t->off, t->width);
     err = mmio_regmap_write(s->map, &t->name, s->opt.verify ? MMIO_REGS_VERIFY : 0, c->values[0]);
     if (t->name.field != NULL) cli_lock_drop(&s->lock);
     if (err != 0 && err != MMIO_ERR_WRITE_DROPPED)
@@ -753,6 +801,7 @@ static int cli__run_write(struct cli_session *s, struct cli_cmd *c) {
 static int cli__run_modify(struct cli_session *s, struct cli_cmd *c) {
   int rc = cli_lock_take(&s->lock), err;
   if (rc != 0) return rc;
+  cli__doing(s, c, "modify", c->t.off, c->t.width);
   err = mmio_masked_modify_width(&s->src.r, (size_t)c->t.off, c->t.width, c->mask, c->value);
   cli_lock_drop(&s->lock);
   if (err != 0) return cli__failed(s, c, "modify", c->t.off, c->t.width, err);
@@ -876,6 +925,7 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
   cli_progress_start(&pr, "dump", c->len, !s->out.json && !s->out.quiet);
   while (done < c->len && rc == 0) {
     const uint64_t n = c->len - done < CLI_CHUNK * w ? c->len - done : CLI_CHUNK * w;
+    cli__doing(s, c, "read", c->t.off + done, w);
     err = mmio_read_block(&s->src.r, (size_t)(c->t.off + done), buf + done, (size_t)(n / w), w);
     if (err != 0)
       rc = cli__failed(s, c, "read", c->t.off + done, w, err);
@@ -987,6 +1037,7 @@ static int cli__run_load(struct cli_session *s, struct cli_cmd *c) {
   cli_progress_start(&pr, "load", c->len, !s->out.json && !s->out.quiet);
   while (done < c->len && rc == 0) {
     const uint64_t n = c->len - done < CLI_CHUNK * w ? c->len - done : CLI_CHUNK * w;
+    cli__doing(s, c, "write", c->t.off + done, w);
     err =
         mmio_write_block(&s->src.r, (size_t)(c->t.off + done), c->data + done, (size_t)(n / w), w);
     if (err != 0)
@@ -1017,6 +1068,7 @@ static int cli__run_poll(struct cli_session *s, struct cli_cmd *c) {
   /* What was printed so far is seen before a wait that may be long. */
   fflush(stdout);
   start = mmio_clock_ns();
+  cli__doing(s, c, "poll", t->off, t->width);
   if (t->name.field != NULL)
     err = mmio_regmap_poll(s->map, &t->name, c->value, timeout, c->interval_us, 0, &last);
   else
@@ -1070,6 +1122,7 @@ static int cli__run_watch(struct cli_session *s, struct cli_cmd *c) {
   cli__catch(old);
   while (!cli__stop && rc == 0 && (c->count == 0 || changes < c->count)) {
     if (t->name.reg != NULL) {
+      cli__doing(s, c, "read", t->off, t->width);
       err = mmio_regmap_read(s->map, &t->name, 0, &v);
       if (err != 0) rc = cli__failed(s, c, "read", t->off, t->width, err);
     } else {

@@ -45,6 +45,20 @@ static int cli__width(const char *text, unsigned *bits) {
   return 0;
 }
 
+/* The one access, run guarded (mmio_guard_run): a bus error is a message. */
+struct cli__devmem_access {
+  mmio_region *r;
+  unsigned width;
+  int store;
+  uint64_t value;
+};
+
+static int cli__devmem_access(void *arg) {
+  struct cli__devmem_access *a = arg;
+  return a->store ? mmio_try_store_width(a->r, 0, a->width, a->value)
+                  : mmio_try_load_width(a->r, 0, a->width, &a->value);
+}
+
 static void cli__devmem_usage(FILE *f) {
   fprintf(f,
           "usage: %s ADDRESS [WIDTH [VALUE]]\n\n"
@@ -102,14 +116,16 @@ int cli_devmem_main(int argc, char **argv) {
   rc = cli_source_parse(&src, spec);
   if (rc == 0) rc = cli_source_open(&src, &opt, argc == 4);
   if (rc != 0) return rc;
-  if (argc == 4) {
-    err = mmio_try_store_width(&src.r, 0, bits / 8, value);
-  } else {
-    err = mmio_try_load_width(&src.r, 0, bits / 8, &v);
+  {
+    struct cli__devmem_access a = {&src.r, bits / 8, argc == 4, value};
+    err = mmio_guard_run(cli__devmem_access, &a);
+    v = a.value;
+  }
+  if (err == 0 && argc != 4) {
     /* Exactly busybox's line: uppercase hex, zero-padded to the width. */
-    if (err == 0) printf("0x%0*llX\n", (int)(bits / 4), (unsigned long long)v);
+    printf("0x%0*llX\n", (int)(bits / 4), (unsigned long long)v);
     fflush(stdout);
-    if (err == 0) cli_source_hint(&src, 0, v, bits / 8);
+    cli_source_hint(&src, 0, v, bits / 8);
   }
   if (err != 0) {
     cli_say("%s%u at 0x%llx failed: %s (%s)", argc == 4 ? "write" : "read", bits,

@@ -428,6 +428,22 @@ static int cli__parse_all(struct cli_session *s, struct cli__words *w, int *any_
   return 0;
 }
 
+/* The commands, in order; run inside mmio_guard_run. */
+static int cli__run_all(void *arg) {
+  struct cli_session *s = arg;
+  size_t i;
+  int rc = 0;
+  for (i = 0; i < s->ncmds && rc == 0; i++) {
+    rc = cli_cmd_run(s, &s->cmds[i]);
+    /* Ctrl-C ends a watch as it should, and the session with it. */
+    if (rc == 0 && cli_interrupted() && i + 1 < s->ncmds) {
+      cli_say("interrupted: %s and the commands after it were not run", cli_where(&s->cmds[i + 1]));
+      rc = CLI_FAILED;
+    }
+  }
+  return rc;
+}
+
 static int cli__session(struct cli_session *s, struct cli__words *w) {
   size_t i;
   int rc = cli_source_parse(&s->src, s->out.spec);
@@ -450,13 +466,18 @@ static int cli__session(struct cli_session *s, struct cli__words *w) {
     rc = cli_lock_open(&s->lock, id);
   }
   if (rc == 0 && cli__any(s, CLI_IRQ) && !s->opt.dry_run) rc = cli_source_arm_irq(&s->src);
-  for (i = 0; i < s->ncmds && rc == 0; i++) {
-    rc = cli_cmd_run(s, &s->cmds[i]);
-    /* Ctrl-C ends a watch as it should, and the session with it. */
-    if (rc == 0 && cli_interrupted() && i + 1 < s->ncmds) {
-      cli_say("interrupted: %s and the commands after it were not run", cli_where(&s->cmds[i + 1]));
-      rc = CLI_FAILED;
-    }
+  if (rc != 0) return rc;
+  /* One guard for the whole run: every access keeps the inline fast path,
+   * and a fault ends the run with the access it was making named. */
+  rc = mmio_guard_run(cli__run_all, s);
+  if (rc == MMIO_ERR_BUS_ERROR && s->doing.cmd != NULL) {
+    cli_say("%s: %s%u at 0x%llx failed: %s (%s)", cli_where(s->doing.cmd), s->doing.what,
+            8 * s->doing.width, (unsigned long long)s->doing.off, mmio_strerror(rc),
+            mmio_err_name(rc));
+    rc = CLI_FAILED;
+  } else if (rc < 0) {
+    cli_say("cannot guard the accesses against bus errors: %s", mmio_strerror(rc));
+    rc = CLI_FAILED;
   }
   return rc;
 }

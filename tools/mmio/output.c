@@ -157,16 +157,18 @@ void cli_out_finish(struct cli_out *o, const char *err_text) {
 
 void cli_print_hex(FILE *f, uint64_t v, int digits, char end) {
   static const char hex[] = "0123456789abcdef";
-  int i;
-  if (digits < 1) digits = 1;
-  if (digits > 16) digits = 16;
-  while (digits < 16 && (v >> (4 * digits)) != 0)
-    digits++;
-  /* putc_unlocked: the tool has one thread, and a batch prints a value
-   * per read, so stdio's locking and fwrite's bookkeeping would show. */
-  putc_unlocked('0', f);
-  putc_unlocked('x', f);
-  for (i = digits - 1; i >= 0; i--)
-    putc_unlocked(hex[(v >> (4 * i)) & 0xf], f);
-  if (end != '\0') putc_unlocked(end, f);
+  char buf[20], *p = buf + sizeof(buf);
+  int n = 0;
+  if (end != '\0') *--p = end;
+  /* Digits from the lowest, at least `digits` of them. */
+  do {
+    *--p = hex[v & 0xf];
+    v >>= 4;
+  } while (++n < digits || v != 0);
+  *--p = 'x';
+  *--p = '0';
+  /* The tool has one thread, and a batch prints a value per read: stdio's
+   * locking and fwrite's bookkeeping would show. */
+  for (; p < buf + sizeof(buf); p++)
+    putc_unlocked(*p, f);
 }
