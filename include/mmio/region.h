@@ -215,8 +215,8 @@ static inline int mmio_masked_modify64(mmio_region *r, size_t off, uint64_t mask
  * mmio_masked_modifyN of that width, with the same checks in the same
  * order and the same results. Returns those, or -EINVAL for a NULL region
  * or output or another width, and -ERANGE when v, mask or value has bits
- * above the width (nothing is accessed). Out of line: the width picks a
- * function from a table.
+ * above the width (nothing is accessed). Out of line: the width picks the
+ * typed accessor from a table, whose inline fast path then applies.
  */
 MMIO_API int mmio_try_load_width(const mmio_region *r, size_t off, unsigned width, uint64_t *out);
 MMIO_API int mmio_try_store_width(mmio_region *r, size_t off, unsigned width, uint64_t v);

@@ -126,20 +126,48 @@ static int mmio__width_ok(unsigned width, uint64_t *bits) {
   return 1;
 }
 
+/*
+ * The typed accessors of each width, so that an access whose width is
+ * known only at run time still takes the inline fast path (and the
+ * out-of-line path, with its guard, only when the typed one would);
+ * indexed by width / 2, like mmio__widths.
+ */
+#define MMIO__TYPED(bits)                                                                          \
+  static int mmio__typed_load##bits(const mmio_region *r, size_t off, uint64_t *out) {             \
+    uint##bits##_t v = 0;                                                                          \
+    int err = mmio_try_load##bits(r, off, &v);                                                     \
+    if (err == 0) *out = v;                                                                        \
+    return err;                                                                                    \
+  }                                                                                                \
+  static int mmio__typed_store##bits(mmio_region *r, size_t off, uint64_t v) {                     \
+    return mmio_try_store##bits(r, off, (uint##bits##_t)v);                                        \
+  }
+MMIO__TYPED(8)
+MMIO__TYPED(16)
+MMIO__TYPED(32)
+MMIO__TYPED(64)
+
+static const struct {
+  int (*load)(const mmio_region *r, size_t off, uint64_t *out);
+  int (*store)(mmio_region *r, size_t off, uint64_t v);
+} mmio__typed[5] = {
+    [0] = {.load = mmio__typed_load8, .store = mmio__typed_store8},
+    [1] = {.load = mmio__typed_load16, .store = mmio__typed_store16},
+    [2] = {.load = mmio__typed_load32, .store = mmio__typed_store32},
+    [4] = {.load = mmio__typed_load64, .store = mmio__typed_store64},
+};
+
 int mmio_try_load_width(const mmio_region *r, size_t off, unsigned width, uint64_t *out) {
-  struct mmio__load_result res;
   uint64_t bits;
   if (r == NULL || out == NULL || !mmio__width_ok(width, &bits)) return -EINVAL;
-  res = mmio__load_slow(r, off, width);
-  if (res.err == 0) *out = res.value;
-  return res.err;
+  return mmio__typed[width / 2].load(r, off, out);
 }
 
 int mmio_try_store_width(mmio_region *r, size_t off, unsigned width, uint64_t v) {
   uint64_t bits;
   if (r == NULL || !mmio__width_ok(width, &bits)) return -EINVAL;
   if (v & ~bits) return -ERANGE;
-  return mmio__store_slow(r, off, width, v);
+  return mmio__typed[width / 2].store(r, off, v);
 }
 
 int mmio_masked_modify_width(mmio_region *r, size_t off, unsigned width, uint64_t mask,
