@@ -48,13 +48,6 @@ extern const char *cli_name;
 /* Prints "NAME: message" as one line to stderr. */
 void cli_say(const char *fmt, ...) CLI_PRINTF(1, 2);
 
-/* A message being built, bounded like snprintf. */
-struct cli_text {
-  char buf[2048];
-  size_t len;
-};
-void cli_text_add(struct cli_text *t, const char *fmt, ...) CLI_PRINTF(2, 3);
-
 /* Whether word is one of the run's options (-w, --json, ...): a command
  * that meets one says where it goes. */
 int cli_is_global_option(const char *word);
@@ -278,7 +271,6 @@ struct cli_session {
   struct cli_out out;
   struct cli_cmd *cmds;
   size_t ncmds;
-  int interrupted; /* watch: SIGINT or SIGTERM arrived */
   /* The access being made, for the message when it faults: the commands
    * run guarded as a whole (mmio_guard_run), not access by access. */
   struct {
@@ -307,6 +299,11 @@ int cli_cmd_parse(struct cli_session *s, struct cli_cmd *c, int argc, char **arg
 /* Judges a parsed command against the open source, making no access.
  * Returns 0 or CLI_USAGE (message printed). */
 int cli_cmd_check(struct cli_session *s, struct cli_cmd *c);
+
+/* Says that an access of c failed with err ("read32 at 0x10 failed: ..."),
+ * with the fake's own words for a refusal. Returns CLI_FAILED. */
+int cli_cmd_failed(const struct cli_session *s, const struct cli_cmd *c, const char *what,
+                   uint64_t off, unsigned width, int err);
 
 /* Runs it. Returns CLI_OK, CLI_FAILED or CLI_TIMEOUT (message printed). */
 int cli_cmd_run(struct cli_session *s, struct cli_cmd *c);

@@ -541,8 +541,8 @@ static int cli__check_none(struct cli_session *s, struct cli_cmd *c) {
 /* ---- running ---- */
 
 /* Reports a failed access: which one, why, and what to do. */
-static int cli__failed(struct cli_session *s, struct cli_cmd *c, const char *what, uint64_t off,
-                       unsigned width, int err) {
+int cli_cmd_failed(const struct cli_session *s, const struct cli_cmd *c, const char *what,
+                   uint64_t off, unsigned width, int err) {
   char name[32];
   cli__access_name(name, sizeof(name), what, width);
   if (err == MMIO_ERR_REJECTED && s->src.rejected[0] != '\0')
@@ -639,45 +639,13 @@ static void cli__doing(struct cli_session *s, const struct cli_cmd *c, const cha
   s->doing.width = width;
 }
 
-/*
- * The typed accessors, one row per width (bytes / 2 for 1, 2, 4, 8), so
- * that a command's accesses take the inline fast path of
- * mmio_try_loadN / mmio_try_storeN; the width is chosen once, by index,
- * not by a switch per access. (mmio_try_load_width is always the
- * out-of-line path.)
- */
-#define CLI__ACCESS(bits)                                                                          \
-  static int cli__load##bits(const mmio_region *r, size_t off, uint64_t *v) {                      \
-    uint##bits##_t x = 0;                                                                          \
-    int err = mmio_try_load##bits(r, off, &x);                                                     \
-    *v = x;                                                                                        \
-    return err;                                                                                    \
-  }                                                                                                \
-  static int cli__store##bits(mmio_region *r, size_t off, uint64_t v) {                            \
-    return mmio_try_store##bits(r, off, (uint##bits##_t)v);                                        \
-  }
-CLI__ACCESS(8)
-CLI__ACCESS(16)
-CLI__ACCESS(32)
-CLI__ACCESS(64)
-
-static const struct {
-  int (*load)(const mmio_region *r, size_t off, uint64_t *v);
-  int (*store)(mmio_region *r, size_t off, uint64_t v);
-} cli__access[5] = {
-    [0] = {.load = cli__load8, .store = cli__store8},
-    [1] = {.load = cli__load16, .store = cli__store16},
-    [2] = {.load = cli__load32, .store = cli__store32},
-    [4] = {.load = cli__load64, .store = cli__store64},
-};
-
 /* A whole-element load at off, with the hint for all ones. */
 static int cli__load(struct cli_session *s, struct cli_cmd *c, uint64_t off, unsigned width,
                      uint64_t *v) {
   int err;
   cli__doing(s, c, "read", off, width);
-  err = cli__access[width / 2].load(&s->src.r, (size_t)off, v);
-  if (err != 0) return cli__failed(s, c, "read", off, width, err);
+  err = mmio_try_load_width(&s->src.r, (size_t)off, width, v);
+  if (err != 0) return cli_cmd_failed(s, c, "read", off, width, err);
   cli_source_hint(&s->src, off, *v, width);
   return 0;
 }
@@ -686,8 +654,8 @@ static int cli__store(struct cli_session *s, struct cli_cmd *c, uint64_t off, un
                       uint64_t v) {
   int err;
   cli__doing(s, c, "write", off, width);
-  err = cli__access[width / 2].store(&s->src.r, (size_t)off, v);
-  return err != 0 ? cli__failed(s, c, "write", off, width, err) : 0;
+  err = mmio_try_store_width(&s->src.r, (size_t)off, width, v);
+  return err != 0 ? cli_cmd_failed(s, c, "write", off, width, err) : 0;
 }
 
 /* --verify: the bits in mask read back as written. */
@@ -712,7 +680,7 @@ static int cli__run_read(struct cli_session *s, struct cli_cmd *c) {
   if (t->name.reg != NULL) {
     cli__doing(s, c, "read", t->off, t->width);
     err = mmio_regmap_read(s->map, &t->name, MMIO_REGS_READ_EFFECTS, &v);
-    if (err != 0) return cli__failed(s, c, "read", t->off, t->width, err);
+    if (err != 0) return cli_cmd_failed(s, c, "read", t->off, t->width, err);
     if (t->name.field == NULL) cli_source_hint(&s->src, t->off, v, t->width);
     cli__print_value(s, c, t->off, v);
     if (t->name.field == NULL && t->name.reg->nfields > 0) cli__print_fields(s, t->name.reg, v);
@@ -776,7 +744,7 @@ static int cli__run_write(struct cli_session *s, struct cli_cmd *c) {
     err = mmio_regmap_write(s->map, &t->name, s->opt.verify ? MMIO_REGS_VERIFY : 0, c->values[0]);
     if (t->name.field != NULL) cli_lock_drop(&s->lock);
     if (err != 0 && err != MMIO_ERR_WRITE_DROPPED)
-      return cli__failed(s, c, "write", t->off, t->width, err);
+      return cli_cmd_failed(s, c, "write", t->off, t->width, err);
     cli__print_store(s, c, "write", t->off, c->values[0]);
     if (err == 0) return 0;
     /* A verify that failed: show what the register holds now. */
@@ -785,7 +753,7 @@ static int cli__run_write(struct cli_session *s, struct cli_cmd *c) {
               (unsigned long long)c->values[0], t->text, (unsigned long long)back,
               mmio_strerror(err));
     else
-      cli__failed(s, c, "write", t->off, t->width, err);
+      cli_cmd_failed(s, c, "write", t->off, t->width, err);
     return CLI_FAILED;
   }
   if (t->bits) return cli__write_bits(s, c);
@@ -804,7 +772,7 @@ static int cli__run_modify(struct cli_session *s, struct cli_cmd *c) {
   cli__doing(s, c, "modify", c->t.off, c->t.width);
   err = mmio_masked_modify_width(&s->src.r, (size_t)c->t.off, c->t.width, c->mask, c->value);
   cli_lock_drop(&s->lock);
-  if (err != 0) return cli__failed(s, c, "modify", c->t.off, c->t.width, err);
+  if (err != 0) return cli_cmd_failed(s, c, "modify", c->t.off, c->t.width, err);
   cli_out_begin(&s->out, "modify");
   cli_out_u64(&s->out, "offset", c->t.off);
   cli_out_u64(&s->out, "width", 8 * c->t.width);
@@ -928,7 +896,7 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
     cli__doing(s, c, "read", c->t.off + done, w);
     err = mmio_read_block(&s->src.r, (size_t)(c->t.off + done), buf + done, (size_t)(n / w), w);
     if (err != 0)
-      rc = cli__failed(s, c, "read", c->t.off + done, w, err);
+      rc = cli_cmd_failed(s, c, "read", c->t.off + done, w, err);
     else
       done += n, cli_progress_update(&pr, done);
     if (rc == 0 && cli__stop && done < c->len) rc = cli__cut_short(c, done);
@@ -1041,7 +1009,7 @@ static int cli__run_load(struct cli_session *s, struct cli_cmd *c) {
     err =
         mmio_write_block(&s->src.r, (size_t)(c->t.off + done), c->data + done, (size_t)(n / w), w);
     if (err != 0)
-      rc = cli__failed(s, c, "write", c->t.off + done, w, err);
+      rc = cli_cmd_failed(s, c, "write", c->t.off + done, w, err);
     else
       done += n, cli_progress_update(&pr, done);
     if (rc == 0 && cli__stop && done < c->len) rc = cli__cut_short(c, done);
@@ -1085,7 +1053,7 @@ static int cli__run_poll(struct cli_session *s, struct cli_cmd *c) {
             (unsigned long long)c->value);
     return CLI_TIMEOUT;
   }
-  if (err != 0) return cli__failed(s, c, "poll", t->off, t->width, err);
+  if (err != 0) return cli_cmd_failed(s, c, "poll", t->off, t->width, err);
   /* -q: a poll prints nothing; its value is not a read the script asked for. */
   if (!s->out.json && !s->out.quiet) {
     if (t->name.reg != NULL)
@@ -1124,7 +1092,7 @@ static int cli__run_watch(struct cli_session *s, struct cli_cmd *c) {
     if (t->name.reg != NULL) {
       cli__doing(s, c, "read", t->off, t->width);
       err = mmio_regmap_read(s->map, &t->name, 0, &v);
-      if (err != 0) rc = cli__failed(s, c, "read", t->off, t->width, err);
+      if (err != 0) rc = cli_cmd_failed(s, c, "read", t->off, t->width, err);
     } else {
       rc = cli__load(s, c, t->off, t->width, &v);
       if (t->bits) v = (v >> t->lsb) & cli__ones(cli__bits(t));
@@ -1446,14 +1414,16 @@ int cli_cmd_parse(struct cli_session *s, struct cli_cmd *c, int argc, char **arg
   c->verb = argv[0];
   v = cli__find_verb(argv[0], &width);
   if (v == NULL) {
-    struct cli_text names = {{0}, 0};
+    struct cli_buf names = {0};
     size_t i;
     for (i = 0; i < CLI_NVERBS; i++)
-      cli_text_add(&names, "%s%s", i ? ", " : "", cli__verbs[i].name);
-    return cli__bad(c,
-                    "'%s' is not a command: the commands are %s (read8 .. read64 and so on "
-                    "give a width)",
-                    argv[0], names.buf);
+      cli_buf_add(&names, "%s%s", i ? ", " : "", cli__verbs[i].name);
+    rc = cli__bad(c,
+                  "'%s' is not a command: the commands are %s (read8 .. read64 and so on give "
+                  "a width)",
+                  argv[0], names.p);
+    cli_buf_free(&names);
+    return rc;
   }
   c->op = v->op;
   c->timeout_us = v->op == CLI_POLL ? 1000000u : 0;

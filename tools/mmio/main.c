@@ -34,17 +34,6 @@ void cli_say(const char *fmt, ...) {
   fprintf(stderr, "%s: %s\n", cli_name, cli__last);
 }
 
-void cli_text_add(struct cli_text *t, const char *fmt, ...) {
-  va_list ap;
-  int n;
-  if (t->len >= sizeof(t->buf)) return;
-  va_start(ap, fmt);
-  n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
-  va_end(ap);
-  if (n > 0) t->len += (size_t)n;
-  if (t->len >= sizeof(t->buf)) t->len = sizeof(t->buf) - 1;
-}
-
 static void cli__usage(FILE *f) {
   const char *const *m;
   fprintf(f,
@@ -471,10 +460,7 @@ static int cli__session(struct cli_session *s, struct cli__words *w) {
    * and a fault ends the run with the access it was making named. */
   rc = mmio_guard_run(cli__run_all, s);
   if (rc == MMIO_ERR_BUS_ERROR && s->doing.cmd != NULL) {
-    cli_say("%s: %s%u at 0x%llx failed: %s (%s)", cli_where(s->doing.cmd), s->doing.what,
-            8 * s->doing.width, (unsigned long long)s->doing.off, mmio_strerror(rc),
-            mmio_err_name(rc));
-    rc = CLI_FAILED;
+    rc = cli_cmd_failed(s, s->doing.cmd, s->doing.what, s->doing.off, s->doing.width, rc);
   } else if (rc < 0) {
     cli_say("cannot guard the accesses against bus errors: %s", mmio_strerror(rc));
     rc = CLI_FAILED;

@@ -19,6 +19,11 @@
  * of edu's STATUS.COMPUTING sees it set before it clears. */
 #define CLI_FAKE_LATENCY 3
 
+/* The file of shm object name. */
+static void cli__shm_path(char *buf, size_t cap, const char *name) {
+  snprintf(buf, cap, "/dev/shm/%s", name);
+}
+
 static int cli__is_model(const char *name) {
   const char *const *n;
   for (n = mmio_model_names(); *n != NULL; n++)
@@ -31,14 +36,15 @@ int cli_source_parse(struct cli_source *s, const char *spec) {
   memset(s, 0, sizeof(*s));
   s->spec = spec;
   if (strncmp(spec, "fake:", 5) == 0) {
-    struct cli_text names = {{0}, 0};
+    struct cli_buf names = {0};
     const char *const *n;
     s->fake = 1;
     s->has_region = 1;
     if (cli__is_model(spec + 5)) return 0;
     for (n = mmio_model_names(); *n != NULL; n++)
-      cli_text_add(&names, "%sfake:%s", n == mmio_model_names() ? "" : ", ", *n);
-    cli_say("'%s' is no device model: the models are %s", spec, names.buf);
+      cli_buf_add(&names, "%sfake:%s", n == mmio_model_names() ? "" : ", ", *n);
+    cli_say("'%s' is no device model: the models are %s", spec, names.p);
+    cli_buf_free(&names);
     return CLI_USAGE;
   }
   if (mmio_spec_parse(&s->parsed, spec, why, sizeof(why)) != 0) {
@@ -124,7 +130,7 @@ int cli_source_open(struct cli_source *s, const struct cli_options *o, int writa
    * session is refused (cli_source_undo). */
   if (!s->fake && s->parsed.source == MMIO_SOURCE_SHM && s->parsed.length != 0) {
     char path[4200];
-    snprintf(path, sizeof(path), "/dev/shm/%s", s->parsed.name);
+    cli__shm_path(path, sizeof(path), s->parsed.name);
     s->created = access(path, F_OK) != 0 && errno == ENOENT && !o->dry_run;
     writable = writable || s->created;
   }
@@ -137,7 +143,7 @@ void cli_source_undo(struct cli_source *s) {
   char path[4200];
   cli_source_close(s);
   if (!s->created) return;
-  snprintf(path, sizeof(path), "/dev/shm/%s", s->parsed.name);
+  cli__shm_path(path, sizeof(path), s->parsed.name);
   unlink(path);
   s->created = 0;
 }
@@ -206,7 +212,7 @@ void cli_source_lock_id(char *buf, size_t cap, const struct cli_source *s) {
     snprintf(buf, cap, "phys");
   } else if (info.source == MMIO_SOURCE_SHM || info.source == MMIO_SOURCE_FILE) {
     if (info.source == MMIO_SOURCE_SHM)
-      snprintf(path, sizeof(path), "/dev/shm/%s", info.name);
+      cli__shm_path(path, sizeof(path), info.name);
     else
       snprintf(path, sizeof(path), "%s", info.name);
     snprintf(buf, cap, "file-%s", realpath(path, real) != NULL ? real : path);
