@@ -174,57 +174,36 @@ static int cli__options(struct cli_options *o, int argc, char **argv) {
 
 /* ---- the commands as words ---- */
 
-struct cli__words {
-  char **argv; /* every command's words, each command ending in NULL */
+/*
+ * Where the commands come from: the command line's words after the
+ * source, or a batch file's text. cli__next hands out one command's words
+ * at a time, so that each is parsed as it is read and nothing per word
+ * outlives its command: a batch of many thousand lines costs its text and
+ * its parsed commands, no more.
+ */
+struct cli__reader {
+  char **args; /* the command line's words (NULL for a batch) */
+  int nargs, at;
+  char *text;  /* a batch file's text, which the words point into */
+  char *p;     /* where the scan goes on */
+  int line;    /* the line the scan is on, from 1 */
+  size_t most; /* at most this many commands are coming (a hint, not a limit) */
+  /* The command handed out: n words, then NULL. */
+  char **words;
   size_t n, cap;
-  char *text;     /* a batch file's text, which argv points into */
-  size_t *starts; /* where each command starts in argv */
-  int *lines;     /* its batch line, or 0 */
-  size_t ncmds, cmds_cap;
 };
 
-static int cli__push(struct cli__words *w, char *word) {
-  if (w->n == w->cap) {
-    size_t cap = w->cap ? 2 * w->cap : 64;
-    char **a = realloc(w->argv, cap * sizeof(*a));
+static int cli__word(struct cli__reader *r, char *word) {
+  if (r->n + 1 >= r->cap) {
+    const size_t cap = r->cap ? 2 * r->cap : 16;
+    char **a = realloc(r->words, cap * sizeof(*a));
     if (a == NULL) return -1;
-    w->argv = a;
-    w->cap = cap;
+    r->words = a;
+    r->cap = cap;
   }
-  w->argv[w->n++] = word;
+  r->words[r->n++] = word;
+  r->words[r->n] = NULL;
   return 0;
-}
-
-/* Ends the command being collected (if it has words) and starts the next. */
-static int cli__end_command(struct cli__words *w, size_t *start, int line) {
-  size_t *st;
-  int *ln;
-  if (w->n == *start) return 0;
-  if (cli__push(w, NULL) != 0) return -1;
-  if (w->ncmds == w->cmds_cap) {
-    const size_t cap = w->cmds_cap ? 2 * w->cmds_cap : 16;
-    st = realloc(w->starts, cap * sizeof(*st));
-    if (st != NULL) w->starts = st;
-    ln = realloc(w->lines, cap * sizeof(*ln));
-    if (ln != NULL) w->lines = ln;
-    if (st == NULL || ln == NULL) return -1;
-    w->cmds_cap = cap;
-  }
-  w->starts[w->ncmds] = *start;
-  w->lines[w->ncmds++] = line;
-  *start = w->n;
-  return 0;
-}
-
-/* argv split at lone ';' words. */
-static int cli__words_argv(struct cli__words *w, int argc, char **argv) {
-  size_t start = 0;
-  int i;
-  for (i = 0; i < argc; i++) {
-    int rc = strcmp(argv[i], ";") == 0 ? cli__end_command(w, &start, 0) : cli__push(w, argv[i]);
-    if (rc != 0) return -1;
-  }
-  return cli__end_command(w, &start, 0);
 }
 
 /* What a batch file's bytes are to the scanner: 0 for a word's byte. */
@@ -234,34 +213,101 @@ static const unsigned char cli__class[256] = {
     ['\f'] = CLI__BLANK, ['\v'] = CLI__BLANK, ['\n'] = CLI__NEWLINE, ['#'] = CLI__HASH,
 };
 
-/* A batch file: one command per line (';' may separate more), blank
- * lines and '#' comments ignored. */
-static int cli__words_batch(struct cli__words *w, const char *path) {
+/* The next command of a batch: words end at blanks, commands at '\n' or
+ * a lone ';', and '#' starts a comment to the end of the line (glued to a
+ * word, too). *line is the command's line. */
+static int cli__next_line(struct cli__reader *r, int *line) {
+  char *p = r->p;
+  int rc = 0;
+  for (;;) {
+    const unsigned char k = cli__class[(unsigned char)*p];
+    if (k == CLI__END) break;
+    if (k == CLI__NEWLINE && r->n > 0) {
+      /* The command is this line's: the next one starts on the next. */
+      *line = r->line++;
+      *p++ = '\0';
+      r->p = p;
+      return 1;
+    }
+    if (k == CLI__NEWLINE || k == CLI__BLANK) {
+      r->line += k == CLI__NEWLINE;
+      *p++ = '\0';
+    } else if (k == CLI__HASH) {
+      while (*p != '\0' && *p != '\n')
+        *p++ = '\0';
+    } else {
+      char *word = p;
+      while (cli__class[(unsigned char)*p] == CLI__WORD)
+        p++;
+      /* What ends the word is handled by the next turn, which also writes
+       * the word's terminating NUL; a ';' ends the command there. */
+      if (p - word == 1 && word[0] == ';') {
+        if (r->n > 0) break;
+      } else if ((rc = cli__word(r, word)) != 0) {
+        break;
+      }
+    }
+  }
+  r->p = p;
+  *line = r->line;
+  return rc != 0 ? -1 : r->n > 0;
+}
+
+/* The next command of the command line, split at lone ';' words. */
+static int cli__next_arg(struct cli__reader *r) {
+  for (; r->at < r->nargs; r->at++) {
+    if (strcmp(r->args[r->at], ";") != 0) {
+      if (cli__word(r, r->args[r->at]) != 0) return -1;
+    } else if (r->n > 0) {
+      r->at++;
+      break;
+    }
+  }
+  return r->n > 0;
+}
+
+/* Hands out the next command's words in r->words (r->n of them); *line
+ * is its batch line, or 0. Returns 1, 0 after the last, -1 out of memory. */
+static int cli__next(struct cli__reader *r, int *line) {
+  r->n = 0;
+  *line = 0;
+  return r->args != NULL ? cli__next_arg(r) : cli__next_line(r, line);
+}
+
+/* How many times c is in the n bytes at p. */
+static size_t cli__count(const char *p, size_t n, char c) {
+  const char *end = p + n;
+  size_t k = 0;
+  while ((p = memchr(p, c, (size_t)(end - p))) != NULL)
+    k++, p++;
+  return k;
+}
+
+/* Reads a batch file whole (a pipe in growing steps); returns 0, or an
+ * exit status after a message. */
+static int cli__read_batch(struct cli__reader *r, const char *path) {
   const int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
   struct stat st;
   size_t len = 0, cap;
   ssize_t got = 1;
-  char *p;
-  int no = 0, rc = 0, err = 0;
-  size_t start = 0;
+  int err = 0;
   if (fd < 0 || fstat(fd, &st) != 0) {
     cli_say("cannot read the batch file %s: %s", path, strerror(errno));
     if (fd > 0) close(fd);
     return CLI_FAILED;
   }
-  /* A file is read whole in one call; a pipe in growing steps. */
   cap = S_ISREG(st.st_mode) && (uint64_t)st.st_size < SIZE_MAX / 2 ? (size_t)st.st_size + 1 : 65536;
   while (got > 0 && err == 0) {
     if (len + 1 >= cap) {
-      char *t = realloc(w->text, cap *= 2);
+      char *t = realloc(r->text, cap *= 2);
       if (t == NULL)
         err = ENOMEM;
       else
-        w->text = t;
-    } else if (w->text == NULL && (w->text = malloc(cap)) == NULL) {
+        r->text = t;
+    } else if (r->text == NULL && (r->text = malloc(cap)) == NULL) {
       err = ENOMEM;
     }
-    if (err == 0 && (got = read(fd, w->text + len, cap - len - 1)) > 0) len += (size_t)got;
+    if (err == 0 && (got = read(fd, r->text + len, cap - len - 1)) > 0) len += (size_t)got;
     if (got < 0 && errno != EINTR) err = errno;
     if (got < 0 && errno == EINTR) got = 1;
     if (S_ISREG(st.st_mode) && len == (size_t)st.st_size) got = 0;
@@ -271,42 +317,23 @@ static int cli__words_batch(struct cli__words *w, const char *path) {
     cli_say("cannot read the batch file %s: %s", path, strerror(err));
     return CLI_FAILED;
   }
-  w->text[len] = '\0';
-  if (memchr(w->text, '\0', len) != NULL) {
+  r->text[len] = '\0';
+  if (memchr(r->text, '\0', len) != NULL) {
     cli_say("%s is not a text file of commands", path);
     return CLI_USAGE;
   }
-  /* One pass over the text: words end at blanks, lines at '\n', and '#'
-   * starts a comment to the end of the line (glued to a word, too). */
-  for (p = w->text, no = 1; *p != '\0' && rc == 0;) {
-    const unsigned char k = cli__class[(unsigned char)*p];
-    if (k == CLI__NEWLINE) {
-      rc = cli__end_command(w, &start, no++);
-      *p++ = '\0';
-    } else if (k == CLI__BLANK) {
-      *p++ = '\0';
-    } else if (k == CLI__HASH) {
-      while (*p != '\0' && *p != '\n')
-        *p++ = '\0';
-    } else {
-      char *word = p;
-      while (cli__class[(unsigned char)*p] == 0)
-        p++;
-      rc = p - word == 1 && word[0] == ';' ? cli__end_command(w, &start, no) : cli__push(w, word);
-      /* What ends the word (a blank, '\n', '#' or the end) is handled by
-       * the next turn, which also writes the word's terminating NUL. */
-    }
-  }
-  if (rc == 0) rc = cli__end_command(w, &start, no);
-  if (rc != 0) cli_say("out of memory reading %s", path);
-  return rc != 0 ? CLI_FAILED : 0;
+  r->p = r->text;
+  r->line = 1;
+  /* Each command ends at a '\n', a ';' or the end: the session's commands
+   * are allocated once, and each page of them is touched once (a page
+   * fault per page counts when the machine is emulated). */
+  r->most = 1 + cli__count(r->text, len, '\n') + cli__count(r->text, len, ';');
+  return 0;
 }
 
-static void cli__words_free(struct cli__words *w) {
-  free(w->argv);
-  free(w->text);
-  free(w->starts);
-  free(w->lines);
+static void cli__reader_free(struct cli__reader *r) {
+  free(r->words);
+  free(r->text);
 }
 
 /* ---- a session ---- */
@@ -380,29 +407,40 @@ static int cli__any_rmw(const struct cli_session *s) {
   return 0;
 }
 
-/* Parses every command; then the rules that need all of them. */
-static int cli__parse_all(struct cli_session *s, struct cli__words *w, int *any_store) {
-  size_t i;
-  int stores = 0, needs_region = 0, rc = 0;
-  s->cmds = calloc(w->ncmds ? w->ncmds : 1, sizeof(*s->cmds));
-  if (s->cmds == NULL) {
-    cli_say("out of memory");
-    return CLI_FAILED;
-  }
-  for (i = 0; i < w->ncmds && rc == 0; i++) {
-    struct cli_cmd *c = &s->cmds[s->ncmds++];
-    char **argv = w->argv + w->starts[i];
-    int argc = 0;
-    while (argv[argc] != NULL)
-      argc++;
-    c->line = w->lines[i];
-    c->index = i + 1;
-    rc = cli_cmd_parse(s, c, argc, argv);
+/* Parses every command as it is read; then the rules that need all of
+ * them. */
+static int cli__parse_all(struct cli_session *s, struct cli__reader *r, int *any_store) {
+  size_t cap = r->most;
+  int stores = 0, needs_region = 0, rc = 0, line, more = -1;
+  s->cmds = calloc(cap, sizeof(*s->cmds));
+  while (s->cmds != NULL && rc == 0 && (more = cli__next(r, &line)) > 0) {
+    struct cli_cmd *c;
+    if (s->ncmds == cap) {
+      if ((c = realloc(s->cmds, 2 * cap * sizeof(*c))) == NULL) {
+        more = -1;
+        break;
+      }
+      memset(c + cap, 0, cap * sizeof(*c));
+      s->cmds = c;
+      cap *= 2;
+    }
+    c = &s->cmds[s->ncmds++];
+    c->line = line;
+    c->index = s->ncmds;
+    rc = cli_cmd_parse(s, c, (int)r->n, r->words);
     stores |= cli_cmd_stores(c);
     needs_region |= cli_cmd_needs_region(c);
   }
   *any_store = stores;
   if (rc != 0) return rc;
+  if (more < 0) {
+    cli_say("out of memory for the commands");
+    return CLI_FAILED;
+  }
+  if (s->ncmds == 0) {
+    cli_say("no command given for %s (mmio --help lists them)", s->out.spec);
+    return CLI_USAGE;
+  }
   if (stores && s->src.device && !s->opt.write && !s->opt.dry_run) {
     cli_say("storing to a %s device needs --write (-w), or --dry-run to see what would be "
             "written; nothing was accessed",
@@ -433,7 +471,7 @@ static int cli__run_all(void *arg) {
   return rc;
 }
 
-static int cli__session(struct cli_session *s, struct cli__words *w) {
+static int cli__session(struct cli_session *s, struct cli__reader *r) {
   size_t i;
   int rc = cli_source_parse(&s->src, s->out.spec);
   int stores = 0;
@@ -442,7 +480,7 @@ static int cli__session(struct cli_session *s, struct cli__words *w) {
     cli_say("--peripheral needs --regs FILE");
     rc = CLI_USAGE;
   }
-  if (rc == 0) rc = cli__parse_all(s, w, &stores);
+  if (rc == 0) rc = cli__parse_all(s, r, &stores);
   if (rc == 0) rc = cli_source_open(&s->src, &s->opt, stores && !s->opt.dry_run);
   if (rc == 0 && s->desc != NULL && s->src.has_region) rc = cli__bind(s);
   for (i = 0; i < s->ncmds && rc == 0; i++)
@@ -484,7 +522,7 @@ static void cli__session_free(struct cli_session *s) {
 
 int main(int argc, char **argv) {
   struct cli_session s;
-  struct cli__words w;
+  struct cli__reader r;
   const char *base = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
   int first, more, rc;
   if (strcmp(base, "devmem") == 0) {
@@ -501,7 +539,7 @@ int main(int argc, char **argv) {
     return CLI_USAGE;
   }
   memset(&s, 0, sizeof(s));
-  memset(&w, 0, sizeof(w));
+  memset(&r, 0, sizeof(r));
   s.lock.fd = -1;
   first = cli__options(&s.opt, argc, argv);
   if (first == -2) return CLI_OK;
@@ -518,21 +556,17 @@ int main(int argc, char **argv) {
     cli_say("give the commands on the command line or with --batch, not both");
     rc = CLI_USAGE;
   } else if (s.opt.batch != NULL) {
-    rc = cli__words_batch(&w, s.opt.batch);
-  } else if (cli__words_argv(&w, argc - first - more, argv + first + more) != 0) {
-    cli_say("out of memory for the commands");
-    rc = CLI_FAILED;
+    rc = cli__read_batch(&r, s.opt.batch);
   } else {
+    r.args = argv + first + more;
+    r.nargs = argc - first - more;
+    r.most = (size_t)r.nargs + 1;
     rc = 0;
   }
-  if (rc == 0 && w.ncmds == 0) {
-    cli_say("no command given for %s (mmio --help lists them)", argv[first]);
-    rc = CLI_USAGE;
-  }
-  if (rc == 0) rc = cli__session(&s, &w);
+  if (rc == 0) rc = cli__session(&s, &r);
   cli_out_finish(&s.out, rc != 0 ? cli__last : NULL);
   cli__session_free(&s);
-  cli__words_free(&w);
+  cli__reader_free(&r);
   /* Output that did not reach its file (a full disk, a closed pipe) is a
    * failure too, not a silent success. */
   if (fflush(stdout) != 0 || ferror(stdout)) {
