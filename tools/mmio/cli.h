@@ -140,12 +140,18 @@ int cli_source_arm_irq(struct cli_source *s);
  */
 int cli_source_irq(struct cli_source *s, uint64_t timeout_us, uint64_t *count);
 
-/*
- * When value, read at off, is all ones for its width and the source is a
- * PCI function (or a phys: window into one's BAR), says on stderr (once
- * per run) what its config space shows, when that explains it.
- */
-void cli_source_hint(struct cli_source *s, uint64_t off, uint64_t value, unsigned width);
+/* After a read of all ones at off: when the source is a PCI function (or
+ * a phys: window into one's BAR), says on stderr (once per run) what its
+ * config space shows, when that explains it. */
+void cli_source_explain_ones(struct cli_source *s, uint64_t off);
+
+/* cli_source_explain_ones when value, read at off, is all ones for its
+ * width (bytes). */
+static inline void cli_source_hint(struct cli_source *s, uint64_t off, uint64_t value,
+                                   unsigned width) {
+  /* Every read passes here: the common case costs a compare, not a call. */
+  if (value == (width >= 8 ? ~0ull : (1ull << (8 * width)) - 1)) cli_source_explain_ones(s, off);
+}
 
 /* The info command: what the source is, for people or in the JSON
  * document. */

@@ -115,10 +115,10 @@ static int cli__name_offset(struct cli_session *s, struct cli_cmd *c, struct cli
 static int cli__target(struct cli_session *s, struct cli_cmd *c, const char *text, unsigned width,
                        struct cli_target *t) {
   char why[1024], off[256];
-  const char *colon = strchr(text, ':');
   memset(t, 0, sizeof(*t));
   t->text = text;
   if ((text[0] >= '0' && text[0] <= '9') || text[0] == '-' || text[0] == '+') {
+    const char *colon = strchr(text, ':');
     uint64_t hi = 0, lo = 0;
     int rc;
     t->width = width ? width : 4;
@@ -1378,8 +1378,10 @@ static const struct cli_verb *cli__find_verb(const char *word, unsigned *width) 
   *width = 0;
   for (i = 0; i < CLI_NVERBS; i++) {
     const struct cli_verb *v = &cli__verbs[i];
-    const size_t n = strlen(v->name);
-    if (strncmp(word, v->name, n) != 0) continue;
+    size_t n = 0;
+    while (v->name[n] != '\0' && word[n] == v->name[n])
+      n++;
+    if (v->name[n] != '\0') continue;
     if (word[n] == '\0') return v;
     if (!v->sized) continue;
     if (!strcmp(word + n, "8") || !strcmp(word + n, "16") || !strcmp(word + n, "32") ||

@@ -16,6 +16,10 @@ static const unsigned char cli__digits[256] = {
     ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
+/* The largest value that can take one more digit in each base. */
+static const uint64_t cli__max_v[17] = {
+    [2] = UINT64_MAX / 2, [8] = UINT64_MAX / 8, [10] = UINT64_MAX / 10, [16] = UINT64_MAX / 16};
+
 /* The value of digit c in base, or -1. */
 static int cli__digit(char c, unsigned base) {
   const int d = (int)cli__digits[(unsigned char)c] - 1;
@@ -64,20 +68,25 @@ int cli_number(uint64_t *out, const char *text, unsigned flags, char *why, size_
   } else {
     base = 10;
   }
-  /* v * base + d overflows when v > max_v, or v == max_v and d > max_d. */
-  const uint64_t max_v = UINT64_MAX / base, max_d = UINT64_MAX % base;
-  for (; n > 0 && err == 0; p++, n--) {
+  /* v * base + d overflows when v > max_v, or v == max_v and d > max_d
+   * (a table, not a division per number: a batch parses many). */
+  const uint64_t max_v = cli__max_v[base];
+  for (; n > 0; p++, n--) {
     const int d = cli__digit(*p, base);
     if (d >= 0) {
-      if (v > max_v || (v == max_v && (uint64_t)d > max_d)) err = -2;
+      if (v > max_v || (v == max_v && (uint64_t)d > UINT64_MAX % base)) {
+        err = -2;
+        break;
+      }
       v = v * base + (uint64_t)d;
       ndigits++;
     } else if (!(*p == '_' && ndigits > 0 && n > 1 && p[1] != '_')) {
       err = -1; /* not a digit, nor a '_' between two */
+      break;
     }
   }
   if (err == 0 && ndigits == 0) err = -1;
-  if (err == 0 && v > UINT64_MAX / mult) err = -2;
+  if (err == 0 && mult != 1 && v > UINT64_MAX / mult) err = -2;
   if (err == -1)
     snprintf(why, cap, "'%.80s' is not a number (decimal, 0x hex, 0o octal or 0b binary%s)", text,
              (flags & CLI_NUM_SIZE) ? ", with an optional k, M or G" : "");

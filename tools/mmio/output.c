@@ -155,20 +155,36 @@ void cli_out_finish(struct cli_out *o, const char *err_text) {
   cli_buf_free(&o->doc);
 }
 
+/* "00" .. "ff": two hex digits per byte of a value. */
+static const char cli__hex_pairs[256][2] = {
+#define CLI__P(h)                                                                                  \
+  {h[0], '0'}, {h[0], '1'}, {h[0], '2'}, {h[0], '3'}, {h[0], '4'}, {h[0], '5'}, {h[0], '6'},       \
+      {h[0], '7'}, {h[0], '8'}, {h[0], '9'}, {h[0], 'a'}, {h[0], 'b'}, {h[0], 'c'}, {h[0], 'd'},   \
+      {h[0], 'e'}, {                                                                               \
+    h[0], 'f'                                                                                      \
+  }
+    CLI__P("0"), CLI__P("1"), CLI__P("2"), CLI__P("3"), CLI__P("4"), CLI__P("5"),
+    CLI__P("6"), CLI__P("7"), CLI__P("8"), CLI__P("9"), CLI__P("a"), CLI__P("b"),
+    CLI__P("c"), CLI__P("d"), CLI__P("e"), CLI__P("f"),
+#undef CLI__P
+};
+
 void cli_print_hex(FILE *f, uint64_t v, int digits, char end) {
-  static const char hex[] = "0123456789abcdef";
-  char buf[20], *p = buf + sizeof(buf);
-  int n = 0;
+  char buf[24], *p = buf + sizeof(buf), *q;
   if (end != '\0') *--p = end;
-  /* Digits from the lowest, at least `digits` of them. */
+  /* Digits from the lowest, a byte at a time, at least `digits` of them
+   * (an odd count drops the leading zero of the last byte). */
   do {
-    *--p = hex[v & 0xf];
-    v >>= 4;
-  } while (++n < digits || v != 0);
+    p -= 2;
+    memcpy(p, cli__hex_pairs[v & 0xff], 2);
+    v >>= 8;
+    digits -= 2;
+  } while (digits > 0 || v != 0);
+  if (digits < 0 && *p == '0') p++;
   *--p = 'x';
   *--p = '0';
   /* The tool has one thread, and a batch prints a value per read: stdio's
    * locking and fwrite's bookkeeping would show. */
-  for (; p < buf + sizeof(buf); p++)
-    putc_unlocked(*p, f);
+  for (q = p; q < buf + sizeof(buf); q++)
+    putc_unlocked(*q, f);
 }

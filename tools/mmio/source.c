@@ -183,13 +183,12 @@ int cli_source_irq(struct cli_source *s, uint64_t timeout_us, uint64_t *count) {
   return rc;
 }
 
-void cli_source_hint(struct cli_source *s, uint64_t off, uint64_t value, unsigned width) {
+void cli_source_explain_ones(struct cli_source *s, uint64_t off) {
   static int given;
   struct mmio_device_info info;
   char text[1024];
-  const uint64_t ones = width == 8 ? ~0ull : (1ull << (8 * width)) - 1;
   int n = 0;
-  if (given || value != ones || s->dev == NULL || mmio_device_info(&info, s->dev) != 0) return;
+  if (given || s->dev == NULL || mmio_device_info(&info, s->dev) != 0) return;
   given = 1;
   if (info.pci_address[0] != '\0')
     n = mmio_device_diagnose(text, sizeof(text), s->dev);
