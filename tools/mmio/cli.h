@@ -2,13 +2,13 @@
  * The mmio command's internal interface: what its files share. The tool
  * stands on the library's public headers only.
  *
- * A run goes through four stages, each complete before the next starts:
- *   1. words:    the commands as words (argv split at ';', or a batch file's lines)
- *   2. parse:    each command into a struct cli_cmd (numbers, widths,
- *                names from the description) - no source is open yet
- *   3. open and check: the source is opened, and every command is judged
+ * A run goes through three stages, each complete before the next starts:
+ *   1. parse:    each command, as its words are read (argv split at ';',
+ *                or a batch file's lines), into a struct cli_cmd (numbers,
+ *                widths, names from the description) - no source is open yet
+ *   2. open and check: the source is opened, and every command is judged
  *                against it (range, alignment, register rules) - no access
- *   4. run:      the accesses, in order
+ *   3. run:      the accesses, in order
  * so that bad input is found before the first access, and one mapping
  * serves every command.
  */
