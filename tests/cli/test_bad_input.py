@@ -168,10 +168,14 @@ def test_more_refusals_before_any_access(mmio, shm, tmp_path):
     before = shm.bytes()
     cases = [
         (["read", "0", "0x4000000000000000"], 2, "larger than any source"),
-        (["write", "0", "0x99", ";", "dump", "0", "16", "-o", "/nonexistent/x"], 2,
+        # An output file that cannot be opened is a failed open, as a
+        # missing input file is: status 1, and still nothing accessed.
+        (["write", "0", "0x99", ";", "dump", "0", "16", "-o", "/nonexistent/x"], 1,
          "cannot be created in /nonexistent"),
         (["write", "0", "1", ";", "dump", "0", "16", "-o", str(tmp_path)], 2, "is a directory"),
         (["read", "0", "--json"], 2, "option of the whole run"),
+        (["watch", "0", "--count", "0"], 2, "--count 0 would stop before the first change"),
+        (["modify8", "0", "0x1ff", "0"], 2, "mask 0x1ff does not fit the 8 bits"),
     ]
     for args, status, message in cases:
         r = mmio(shm.spec, *args)

@@ -4,6 +4,7 @@ back through the object itself: what the command did, not what it said."""
 import json
 import os
 import struct
+import time
 
 from conftest import EDU_SVD, Shm
 
@@ -134,6 +135,10 @@ def test_info_describes_the_source(mmio, shm):
     assert r.rc == 0, r
     assert f"source     {shm.spec} (shm)" in r.out
     assert "4 KiB (0x1000 bytes)" in r.out
+    # How this run maps it, which is not what the object allows.
+    assert "mapped read-only (no command of this run stores)" in r.out
+    r = mmio("--json", shm.spec, "write", 0, 1, ";", "info")
+    assert json.loads(r.out)["results"][1]["mapped_read_only"] is False
     r = mmio("--json", "fake:edu", "info")
     doc = json.loads(r.out)
     info = doc["results"][0]
@@ -167,6 +172,12 @@ def test_quiet_prints_only_the_values(mmio, shm):
     assert r.out == "0x00000abc\n0xbc\n0xa\n"
 
 
+def test_command_options_take_a_value_after_an_equals_sign(mmio, shm):
+    r = mmio("-q", shm.spec, "dump", 0, 4, "--width=16", ";", "poll", 0, 0, 0, "--timeout=10ms")
+    assert r.rc == 0, r
+    assert r.out.split() == ["0x0a03", "0x1811"]
+
+
 def test_options_may_follow_the_source(mmio, shm):
     r = mmio(shm.spec, "-q", "read", 0)
     assert r.rc == 0 and r.out.startswith("0x") and ":" not in r.out
@@ -190,6 +201,32 @@ def test_verify_reports_a_write_that_did_not_hold(mmio):
     assert r.rc == 0, r
 
 
+def test_verify_reads_back_every_element_of_fill_copy_and_load(mmio, tmp_path):
+    data = tmp_path / "one"
+    data.write_bytes(struct.pack("<I", 1))
+    for args in (["fill", 4, 4, 1], ["copy", 0, 4, 4], ["load", 4, data]):
+        r = mmio("--verify", "fake:edu", *args)
+        assert r.rc == 1 and "write32 at 0x4 did not hold" in r.err, (args, r)
+        # Without --verify the same stores succeed.
+        assert mmio("fake:edu", *args).rc == 0, args
+    # Memory keeps what was written: every element verifies.
+    s = Shm()
+    try:
+        r = mmio("--verify", s.spec, "fill", 0, 64, 7, ";", "copy", 0, 64, 64, ";", "load", 128, data)
+        assert r.rc == 0, r
+        assert s.u32(124) == 7 and s.u32(128) == 1
+    finally:
+        s.path.unlink()
+
+
+def test_a_failed_transfer_names_the_element_that_failed(mmio):
+    # The strict edu model refuses 0x0c, the fourth element.
+    r = mmio("fake:edu", "dump", 0, 0x20)
+    assert r.rc == 1 and "read32 at 0xc failed" in r.err, r
+    r = mmio("fake:edu", "fill", 0x10, 8, 0)
+    assert r.rc == 1 and "write32 at 0x10 failed" in r.err, r
+
+
 def test_the_edu_factorial_through_offsets(mmio):
     r = mmio("-q", "fake:edu", "write", 8, 10, ";", "poll", 0x20, 1, 0, ";", "read", 8)
     assert r.rc == 0, r
@@ -203,6 +240,14 @@ def test_irq_waits_for_the_model_s_interrupt(mmio):
     r = mmio("fake:edu", "write", 0x20, 0x80, ";", "write", 8, 4, ";", "irq", "--timeout", "1s")
     assert r.rc == 0, r
     assert r.out == "irq: 1\n"
+
+
+def test_irq_on_a_model_waits_as_long_as_its_timeout(mmio):
+    start = time.monotonic()
+    r = mmio("fake:edu", "irq", "--timeout", "300ms")
+    took = time.monotonic() - start
+    assert r.rc == 3 and "no interrupt within 0.300 s" in r.err, r
+    assert took >= 0.3, took
 
 
 def test_irq_is_refused_where_there_is_none(mmio, shm):

@@ -15,7 +15,7 @@ REFUSED = [
     (["4096x"], "'4096x' is not an address"),
     (["0x1000", "12"], "'12' is not a width"),
     (["0x1000", "q"], "'q' is not a width"),
-    (["0x1002", "32"], "not aligned for a 32-bit access"),
+    (["0x1002", "32"], "not aligned for a 32-bit access: give a multiple of 4"),
     (["0x1004", "l"], "not aligned for a 64-bit access"),
     (["0x1000", "8", "0x100"], "does not fit 8 bits"),
     (["0x1000", "h", "65536"], "does not fit 16 bits"),

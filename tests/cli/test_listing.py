@@ -3,7 +3,7 @@ machine can open, for people and as JSON."""
 
 import json
 
-from conftest import DATA, EDU_SVD
+from conftest import DATA, EDU_REGS, EDU_SVD
 
 
 def test_regs_prints_registers_fields_and_values(mmio):
@@ -46,7 +46,13 @@ def test_regs_refuses_bad_files_with_the_line(mmio, tmp_path):
     r = mmio("regs", DATA / "svd" / "malformed" / "truncated.svd")
     assert r.rc == 2 and "truncated.svd:24" in r.err, r
     r = mmio("regs", tmp_path / "missing.svd")
-    assert r.rc == 1, r
+    assert r.rc == 1 and "give a CMSIS-SVD (.svd) or register text (.regs) file" in r.err, r
+
+
+def test_regs_json_has_null_for_a_reset_the_description_does_not_give(mmio):
+    doc = json.loads(mmio("regs", EDU_REGS, "--json").out)
+    resets = {reg["name"]: reg["reset"] for reg in doc["registers"]}
+    assert resets["EDU.STATUS"] == 0 and resets["EDU.LIVENESS"] is None
 
 
 def test_list_names_the_spec_of_every_region(mmio):
@@ -73,5 +79,13 @@ def test_help_for_the_tool_and_each_command(mmio):
     assert r.rc == 0 and r.out.startswith("mmio 0.")
     for sub in ("list", "regs", "devmem"):
         assert mmio(sub, "--help").rc == 0
+        # An option before it: the message shows where it goes.
+        r = mmio("--json", sub)
+        assert r.rc == 2 and f"{sub} comes first" in r.err, r
+    # A command's help after the source, as after any other words.
+    r = mmio("fake:edu", "write", 8, 1, ";", "read", "--help")
+    assert r.rc == 0 and r.out.startswith("usage: mmio [OPTIONS] SOURCE read"), r
+    r = mmio("fake:edu", "--batch", "-", input="read 0 --help\n")
+    assert r.rc == 2 and "mmio read --help prints" in r.err, r
     r = mmio()
     assert r.rc == 2 and "no SOURCE" in r.err

@@ -136,3 +136,24 @@ def test_json_of_a_register_with_many_fields_is_whole(mmio, shm, tmp_path):
 def test_a_whole_name_under_a_peripheral_gets_a_hint(mmio):
     r = mmio("--regs", EDU_SVD, "--peripheral", "EDU", "fake:edu", "read", "EDU.ID")
     assert r.rc == 2 and "names are EDU's registers: write ID" in r.err, r
+
+
+def test_an_unknown_name_says_how_names_are_made_and_where_they_are_listed(mmio):
+    r = mmio("--regs", EDU_SVD, "fake:edu", "read", "ID")
+    assert r.rc == 2 and "names are PERIPHERAL.REGISTER[.FIELD]" in r.err, r
+    assert f"mmio regs {EDU_SVD} lists them" in r.err
+    r = mmio("--regs", EDU_SVD, "fake:edu", "read", "EDU.NOPE")
+    assert r.rc == 2 and "no register named 'NOPE'" in r.err, r
+    assert f"mmio regs {EDU_SVD} lists the names" in r.err
+
+
+def test_a_field_write_to_a_read_to_clear_register_says_to_write_it_whole(mmio, shm, tmp_path):
+    regs = tmp_path / "dev.regs"
+    regs.write_text("device d\nperipheral P 0x0\n"
+                    "  register EV 0x0 32 rw read=clear\n    field EN 0\n    field MODE 2:1\n")
+    before = shm.bytes()
+    r = mmio("--regs", f"{regs}:P", shm.spec, "write", "EV.MODE", 1)
+    assert r.rc == 2 and "write the whole register instead" in r.err, r
+    r = mmio("--regs", f"{regs}:P", shm.spec, "dump", "EV", 4)
+    assert r.rc == 2 and "only read takes it by name" in r.err, r
+    assert shm.bytes() == before

@@ -329,8 +329,12 @@ void cli_cmd_summary(FILE *f);
 
 /* ---- the other subcommands ---- */
 
-int cli_list_main(int argc, char **argv);   /* list.c */
-int cli_regs_main(int argc, char **argv);   /* regs.c */
+int cli_list_main(int argc, char **argv); /* list.c */
+int cli_regs_main(int argc, char **argv); /* regs.c */
+/* Loads a description for `mmio regs` and --regs (prefix starts the
+ * message, "" for none). Returns 0 with *out set (the caller frees it),
+ * or an exit status after a message that says what to do. */
+int cli_desc_load(mmio_desc **out, const char *file, const char *prefix);
 int cli_devmem_main(int argc, char **argv); /* devmem.c */
 
 /* ---- progress of long transfers (progress.c) ---- */

@@ -147,7 +147,12 @@ static int cli__target(struct cli_session *s, struct cli_cmd *c, const char *tex
     if (n != 0 && strncmp(text, s->opt.scope, n) == 0 && text[n] == '.')
       return cli__bad(c, "%s; with --peripheral %s, names are %s's registers: write %s", why,
                       s->opt.scope, s->opt.scope, text + n + 1);
-    return cli__bad(c, "%s", why);
+    if (n == 0 && strchr(text, '.') == NULL)
+      return cli__bad(c,
+                      "%s: names are PERIPHERAL.REGISTER[.FIELD], or REGISTER[.FIELD] with "
+                      "--peripheral P (mmio regs %s lists them)",
+                      why, s->regs_path);
+    return cli__bad(c, "%s (mmio regs %s lists the names)", why, s->regs_path);
   }
   if (t->name.reg == NULL)
     return cli__bad(c, "'%s' is a peripheral: name one of its registers (%s.REGISTER)", text, text);
@@ -163,20 +168,21 @@ static int cli__target(struct cli_session *s, struct cli_cmd *c, const char *tex
   return cli__name_offset(s, c, t);
 }
 
-/* A value for target t: a number, or an enumerated value's name of its
- * field; it must fit the target's bits. */
-static int cli__value(struct cli_cmd *c, const struct cli_target *t, const char *text,
-                      uint64_t *out) {
+/* A value for target t, called what in messages ("value", "mask"): a
+ * number, or an enumerated value's name of its field; it must fit the
+ * target's bits. */
+static int cli__value(struct cli_cmd *c, const struct cli_target *t, const char *what,
+                      const char *text, uint64_t *out) {
   char why[1024];
   const unsigned bits = cli__bits(t);
   if (!(text[0] >= '0' && text[0] <= '9') && t->name.field != NULL) {
     if (mmio_field_enum_value(t->name.field, text, out, why, sizeof(why)) != 0)
       return cli__bad(c, "%s", why);
-  } else if (cli__num(c, "value", text, 0, out) != 0) {
+  } else if (cli__num(c, what, text, 0, out) != 0) {
     return CLI_USAGE;
   }
   if (*out & ~cli__ones(bits))
-    return cli__bad(c, "value %s does not fit the %u bits of %s%s", text, bits,
+    return cli__bad(c, "%s %s does not fit the %u bits of %s%s", what, text, bits,
                     t->name.reg != NULL ? "" : "the element at ", t->text);
   return 0;
 }
@@ -190,6 +196,7 @@ static int cli__options(struct cli_cmd *c, unsigned allowed, int argc, char **ar
   for (i = 0; i < argc && rc == 0; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    char *eq;
     unsigned opt;
     /* "-4" is a number with a sign, for the number's own message; "-" a
      * file name (standard input). */
@@ -197,12 +204,22 @@ static int cli__options(struct cli_cmd *c, unsigned allowed, int argc, char **ar
       argv[n++] = argv[i];
       continue;
     }
+    /* --width=8 as well as --width 8, as getopt_long takes them. */
+    if (a[1] == '-' && (eq = strchr(argv[i], '=')) != NULL) {
+      *eq = '\0';
+      v = eq + 1;
+      argv[i] = NULL; /* the value is in this word: none to skip */
+    }
     opt = !strcmp(a, "--width")      ? OPT_WIDTH
           : !strcmp(a, "-o")         ? OPT_OUTPUT
           : !strcmp(a, "--timeout")  ? OPT_TIMEOUT
           : !strcmp(a, "--interval") ? OPT_INTERVAL
           : !strcmp(a, "--count")    ? OPT_COUNT
                                      : 0;
+    if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+      return cli__bad(c,
+                      "%s in a batch file runs nothing: mmio %s --help prints the command's help",
+                      a, cli__verb(c->op)->name);
     if (!(opt & allowed) && cli_is_global_option(a))
       return cli__bad(c,
                       "%s is an option of the whole run: give it before the source or the "
@@ -212,13 +229,15 @@ static int cli__options(struct cli_cmd *c, unsigned allowed, int argc, char **ar
       return cli__bad(c, "%s takes no option %s (mmio %s --help)", c->verb, a,
                       cli__verb(c->op)->name);
     if (v == NULL) return cli__bad(c, "%s needs a value", a);
-    i++;
+    if (argv[i] != NULL) i++;
     if (opt == OPT_WIDTH)
       rc = cli__width_bits(c, v, width);
     else if (opt == OPT_OUTPUT)
       c->file = v;
-    else if (opt == OPT_COUNT)
-      rc = cli__num(c, "count", v, CLI_NUM_SIZE, &c->count);
+    else if (opt == OPT_COUNT && (rc = cli__num(c, "count", v, CLI_NUM_SIZE, &c->count)) == 0 &&
+             c->count == 0)
+      rc = cli__bad(c, "--count 0 would stop before the first change: give N of at least 1, or "
+                       "no --count to watch until Ctrl-C");
     else if (cli_duration(opt == OPT_TIMEOUT ? &c->timeout_us : &c->interval_us, v, why,
                           sizeof(why)) != 0)
       rc = cli__bad(c, "%s: %s", a, why);
@@ -252,7 +271,7 @@ static int cli__parse_write(struct cli_session *s, struct cli_cmd *c, int argc, 
   c->values = calloc(c->nvalues, sizeof(*c->values));
   if (c->values == NULL) return cli__bad(c, "out of memory");
   for (i = 1; i < argc && rc == 0; i++)
-    rc = cli__value(c, &c->t, argv[i], &c->values[i - 1]);
+    rc = cli__value(c, &c->t, "value", argv[i], &c->values[i - 1]);
   return rc;
 }
 
@@ -262,8 +281,8 @@ static int cli__parse_modify(struct cli_session *s, struct cli_cmd *c, int argc,
   if (rc == 0 && c->t.bits)
     rc = cli__bad(c, "modify takes a register and a mask; write a field with write %s VALUE",
                   c->t.text);
-  if (rc == 0) rc = cli__value(c, &c->t, argv[1], &c->mask);
-  if (rc == 0) rc = cli__value(c, &c->t, argv[2], &c->value);
+  if (rc == 0) rc = cli__value(c, &c->t, "mask", argv[1], &c->mask);
+  if (rc == 0) rc = cli__value(c, &c->t, "value", argv[2], &c->value);
   if (rc == 0 && (c->value & ~c->mask))
     rc = cli__bad(c, "value 0x%llx has bits outside mask 0x%llx", (unsigned long long)c->value,
                   (unsigned long long)c->mask);
@@ -303,7 +322,7 @@ static int cli__parse_fill(struct cli_session *s, struct cli_cmd *c, int argc, c
   int rc = cli__range(s, c, argv[0], argv[1]);
   (void)argc;
   if (rc == 0) rc = cli__transfer_width(c, width);
-  if (rc == 0) rc = cli__value(c, &c->t, argv[2], &c->value);
+  if (rc == 0) rc = cli__value(c, &c->t, "value", argv[2], &c->value);
   return rc;
 }
 
@@ -360,13 +379,13 @@ static int cli__parse_poll(struct cli_session *s, struct cli_cmd *c, int argc, c
   if (c->t.bits) {
     if (argc != 2) return cli__bad(c, "poll %s EXPECTED: the field is the mask", c->t.text);
     c->mask = cli__ones(cli__bits(&c->t));
-    return cli__value(c, &c->t, argv[1], &c->value);
+    return cli__value(c, &c->t, "value", argv[1], &c->value);
   }
   if (argc != 3)
     return cli__bad(c,
                     "usage: poll[W] OFF MASK EXPECTED, or poll FIELD EXPECTED (mmio poll --help)");
-  rc = cli__value(c, &c->t, argv[1], &c->mask);
-  if (rc == 0) rc = cli__value(c, &c->t, argv[2], &c->value);
+  rc = cli__value(c, &c->t, "mask", argv[1], &c->mask);
+  if (rc == 0) rc = cli__value(c, &c->t, "value", argv[2], &c->value);
   if (rc == 0 && (c->value & ~c->mask))
     rc = cli__bad(c, "expected value 0x%llx has bits outside mask 0x%llx: it can never match",
                   (unsigned long long)c->value, (unsigned long long)c->mask);
@@ -433,9 +452,16 @@ static int cli__check_name(struct cli_session *s, struct cli_cmd *c, int store, 
   if (err == MMIO_ERR_WRITE_ONLY && !store)
     return cli__bad(c, "%s is write-only: reading it means nothing (%s)", c->t.text,
                     mmio_err_name(err));
+  if (err == MMIO_ERR_READ_EFFECT && store)
+    return cli__bad(c,
+                    "%s %s would read the register first, and reading it changes it (read to "
+                    "clear): write the whole register instead",
+                    c->verb, c->t.text);
   if (err == MMIO_ERR_READ_EFFECT)
-    return cli__bad(c, "reading %s changes it (read to clear): %s it by name only with read",
-                    c->t.text, c->verb);
+    return cli__bad(c,
+                    "reading %s changes it (read to clear): only read takes it by name, one "
+                    "read per command, so that no read is made you did not ask for",
+                    c->t.text);
   if (err == MMIO_ERR_WRITE_ONLY)
     return cli__bad(c,
                     "%s is in a write-only register whose other bits are unknown: write the "
@@ -493,19 +519,23 @@ static int cli__check_output(struct cli_cmd *c) {
   char dir[4096];
   const char *slash = strrchr(c->file, '/');
   struct stat st;
+  /* A file that cannot be opened is a failed open (status 1), as a
+   * missing input file is; a directory given for a file is bad input. */
   if (stat(c->file, &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return cli__bad(c, "-o %s is a directory", c->file);
-    if (access(c->file, W_OK) != 0)
-      return cli__bad(c, "-o %s cannot be written: %s", c->file, strerror(errno));
-    return 0;
+    if (S_ISDIR(st.st_mode)) return cli__bad(c, "-o %s is a directory: name a file", c->file);
+    if (access(c->file, W_OK) == 0) return 0;
+    cli_say("%s: -o %s cannot be written: %s; nothing was accessed", cli_where(c), c->file,
+            strerror(errno));
+    return CLI_FAILED;
   }
   if (slash == NULL)
     snprintf(dir, sizeof(dir), ".");
   else
     snprintf(dir, sizeof(dir), "%.*s", (int)(slash == c->file ? 1 : slash - c->file), c->file);
-  if (access(dir, W_OK) != 0)
-    return cli__bad(c, "-o %s cannot be created in %s: %s", c->file, dir, strerror(errno));
-  return 0;
+  if (access(dir, W_OK) == 0) return 0;
+  cli_say("%s: -o %s cannot be created in %s: %s; nothing was accessed", cli_where(c), c->file, dir,
+          strerror(errno));
+  return CLI_FAILED;
 }
 
 static int cli__check_transfer(struct cli_session *s, struct cli_cmd *c) {
@@ -671,6 +701,13 @@ static int cli__verify(struct cli_session *s, struct cli_cmd *c, uint64_t off, u
           (unsigned long long)back, (unsigned long long)mask,
           mmio_strerror(MMIO_ERR_WRITE_DROPPED));
   return CLI_FAILED;
+}
+
+/* A whole-element store, read back under --verify. */
+static int cli__store_verified(struct cli_session *s, struct cli_cmd *c, uint64_t off,
+                               unsigned width, uint64_t v) {
+  int rc = cli__store(s, c, off, width, v);
+  return rc != 0 ? rc : cli__verify(s, c, off, v, cli__ones(8 * width));
 }
 
 static int cli__run_read(struct cli_session *s, struct cli_cmd *c) {
@@ -839,7 +876,8 @@ static void cli__hexdump(uint64_t base, const unsigned char *p, size_t n) {
   }
 }
 
-/* An element of a block read, as mmio_read_block stored it (host order). */
+/* An element of w bytes at p, in host order (a dump's buffer, a loaded
+ * file), and back. */
 static uint64_t cli__element(const unsigned char *p, unsigned w) {
   uint8_t b;
   uint16_t h;
@@ -849,6 +887,20 @@ static uint64_t cli__element(const unsigned char *p, unsigned w) {
   if (w == 2) return memcpy(&h, p, 2), h;
   if (w == 4) return memcpy(&x, p, 4), x;
   return memcpy(&q, p, 8), q;
+}
+
+static void cli__put_element(unsigned char *p, unsigned w, uint64_t v) {
+  const uint8_t b = (uint8_t)v;
+  const uint16_t h = (uint16_t)v;
+  const uint32_t x = (uint32_t)v;
+  if (w == 1)
+    memcpy(p, &b, 1);
+  else if (w == 2)
+    memcpy(p, &h, 2);
+  else if (w == 4)
+    memcpy(p, &x, 4);
+  else
+    memcpy(p, &v, 8);
 }
 
 /* Writes the dump to FILE. A regular file (or a new one) is written as
@@ -867,7 +919,11 @@ static int cli__write_file(struct cli_cmd *c, const unsigned char *buf) {
   if (f != NULL && fwrite(buf, 1, (size_t)c->len, f) != c->len) err = ferror(f) ? errno : EIO;
   if (f != NULL && fclose(f) != 0 && err == 0) err = errno;
   if (err == 0 && !direct && rename(tmp.p, c->file) != 0) err = errno;
-  if (err != 0) {
+  if (err != 0 && f == NULL && !direct) {
+    cli_say("%s: cannot create %s (the dump goes there first, then is renamed to %s): %s",
+            cli_where(c), tmp.p, c->file, strerror(err));
+    rc = CLI_FAILED;
+  } else if (err != 0) {
     cli_say("%s: cannot write %s: %s", cli_where(c), c->file, strerror(err));
     if (!direct) unlink(tmp.p);
     rc = CLI_FAILED;
@@ -877,14 +933,15 @@ static int cli__write_file(struct cli_cmd *c, const unsigned char *buf) {
 }
 
 /* Reads everything first, then prints it or writes the file: an
- * interrupted or failed dump writes nothing. */
+ * interrupted or failed dump writes nothing. Element by element, so that
+ * a failure or a fault names the very access. */
 static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
   const unsigned w = c->t.width;
   struct cli_progress pr;
   struct sigaction old[2];
   unsigned char *buf = malloc((size_t)c->len);
-  uint64_t done = 0, i;
-  int rc = 0, err;
+  uint64_t done = 0, i, v = 0;
+  int rc = 0;
   if (buf == NULL) {
     cli_say("%s: out of memory for %llu bytes", cli_where(c), (unsigned long long)c->len);
     return CLI_FAILED;
@@ -892,14 +949,12 @@ static int cli__run_dump(struct cli_session *s, struct cli_cmd *c) {
   cli__catch(old);
   cli_progress_start(&pr, "dump", c->len, !s->out.json && !s->out.quiet);
   while (done < c->len && rc == 0) {
-    const uint64_t n = c->len - done < CLI_CHUNK * w ? c->len - done : CLI_CHUNK * w;
-    cli__doing(s, c, "read", c->t.off + done, w);
-    err = mmio_read_block(&s->src.r, (size_t)(c->t.off + done), buf + done, (size_t)(n / w), w);
-    if (err != 0)
-      rc = cli_cmd_failed(s, c, "read", c->t.off + done, w, err);
-    else
-      done += n, cli_progress_update(&pr, done);
-    if (rc == 0 && cli__stop && done < c->len) rc = cli__cut_short(c, done);
+    rc = cli__load(s, c, c->t.off + done, w, &v);
+    if (rc == 0) cli__put_element(buf + done, w, v), done += w;
+    if (rc == 0 && (done / w) % CLI_CHUNK == 0) {
+      cli_progress_update(&pr, done);
+      if (cli__stop && done < c->len) rc = cli__cut_short(c, done);
+    }
   }
   cli_progress_end(&pr, done);
   if (rc == 0 && c->file != NULL) rc = cli__write_file(c, buf);
@@ -941,7 +996,7 @@ static int cli__run_fill(struct cli_session *s, struct cli_cmd *c) {
   cli__catch(old);
   cli_progress_start(&pr, "fill", c->len, !s->out.json && !s->out.quiet);
   while (done < c->len && rc == 0) {
-    rc = cli__store(s, c, c->t.off + done, w, c->value);
+    rc = cli__store_verified(s, c, c->t.off + done, w, c->value);
     if (rc == 0) done += w;
     if (rc == 0 && (done / w) % CLI_CHUNK == 0) {
       cli_progress_update(&pr, done);
@@ -975,7 +1030,7 @@ static int cli__run_copy(struct cli_session *s, struct cli_cmd *c) {
   while (i < c->len && rc == 0) {
     const uint64_t at = down ? c->len - w - i : i;
     rc = cli__load(s, c, c->t.off + at, w, &v);
-    if (rc == 0) rc = cli__store(s, c, c->dst + at, w, v);
+    if (rc == 0) rc = cli__store_verified(s, c, c->dst + at, w, v);
     if (rc == 0) i += w;
     if (rc == 0 && (i / w) % CLI_CHUNK == 0) {
       cli_progress_update(&pr, i);
@@ -1000,19 +1055,16 @@ static int cli__run_load(struct cli_session *s, struct cli_cmd *c) {
   struct cli_progress pr;
   struct sigaction old[2];
   uint64_t done = 0;
-  int rc = 0, err;
+  int rc = 0;
   cli__catch(old);
   cli_progress_start(&pr, "load", c->len, !s->out.json && !s->out.quiet);
   while (done < c->len && rc == 0) {
-    const uint64_t n = c->len - done < CLI_CHUNK * w ? c->len - done : CLI_CHUNK * w;
-    cli__doing(s, c, "write", c->t.off + done, w);
-    err =
-        mmio_write_block(&s->src.r, (size_t)(c->t.off + done), c->data + done, (size_t)(n / w), w);
-    if (err != 0)
-      rc = cli_cmd_failed(s, c, "write", c->t.off + done, w, err);
-    else
-      done += n, cli_progress_update(&pr, done);
-    if (rc == 0 && cli__stop && done < c->len) rc = cli__cut_short(c, done);
+    rc = cli__store_verified(s, c, c->t.off + done, w, cli__element(c->data + done, w));
+    if (rc == 0) done += w;
+    if (rc == 0 && (done / w) % CLI_CHUNK == 0) {
+      cli_progress_update(&pr, done);
+      if (cli__stop && done < c->len) rc = cli__cut_short(c, done);
+    }
   }
   cli_progress_end(&pr, done);
   cli__uncatch(old);

@@ -107,8 +107,8 @@ int cli_devmem_main(int argc, char **argv) {
     return CLI_USAGE;
   }
   if (addr % (bits / 8) != 0) {
-    cli_say("address 0x%llx is not aligned for a %u-bit access: %s", (unsigned long long)addr, bits,
-            mmio_strerror(MMIO_ERR_UNALIGNED));
+    cli_say("address 0x%llx is not aligned for a %u-bit access: give a multiple of %u (%s)",
+            (unsigned long long)addr, bits, bits / 8, mmio_err_name(MMIO_ERR_UNALIGNED));
     return CLI_USAGE;
   }
   snprintf(spec, sizeof(spec), "phys:0x%llx+%u", (unsigned long long)addr, bits / 8);

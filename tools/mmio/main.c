@@ -336,14 +336,42 @@ static void cli__reader_free(struct cli__reader *r) {
   free(r->text);
 }
 
+/* The usage of the subcommand called word (list, regs, devmem), or NULL:
+ * for "mmio --json list", which puts an option before it. */
+static const char *cli__subcommand_usage(const char *word) {
+  static const char *const usage[][2] = {
+      {"list", "mmio list [--json]"},
+      {"regs", "mmio regs DESCRIPTION [NAME] [--json]"},
+      {"devmem", "mmio devmem ADDRESS [WIDTH [VALUE]]"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof(usage) / sizeof(usage[0]); i++)
+    if (strcmp(word, usage[i][0]) == 0) return usage[i][1];
+  return NULL;
+}
+
+/* "mmio SOURCE ... COMMAND ... --help": that command's help, and nothing
+ * opened or run. Returns an exit status, or -1 when no command asks. */
+static int cli__command_help(char **args, int n) {
+  int i, start = 0;
+  for (i = 0; i < n; i++) {
+    if (strcmp(args[i], ";") == 0) {
+      start = i + 1;
+    } else if (i > start && (!strcmp(args[i], "--help") || !strcmp(args[i], "-h"))) {
+      if (cli_cmd_help(stdout, args[start]) == 0) return CLI_OK;
+      cli_say("'%s' is not a command (mmio --help lists them)", args[start]);
+      return CLI_USAGE;
+    }
+  }
+  return -1;
+}
+
 /* ---- a session ---- */
 
 static int cli__load_description(struct cli_session *s) {
   struct cli_options *o = &s->opt;
   struct cli_buf file = {0};
-  char why[1024];
   const char *colon = strrchr(o->regs_file, ':');
-  int err;
   /* FILE:P, unless FILE itself has that name. */
   if (colon != NULL && access(o->regs_file, F_OK) != 0) {
     if (o->scope != NULL && strcmp(o->scope, colon + 1) != 0) {
@@ -356,11 +384,9 @@ static int cli__load_description(struct cli_session *s) {
   } else {
     cli_buf_add(&file, "%s", o->regs_file);
   }
-  err = mmio_desc_load(&s->desc, file.p, why, sizeof(why));
-  if (err != 0) cli_say("--regs %s", why);
   /* What `mmio regs` lists, for the messages that point to it. */
   s->regs_path = file.p;
-  return err == 0 ? 0 : err == MMIO_ERR_BAD_DESCRIPTION ? CLI_USAGE : CLI_FAILED;
+  return cli_desc_load(&s->desc, file.p, "--regs ");
 }
 
 /* A stand-in for the source when checking register rules: checks make no
@@ -545,12 +571,20 @@ int main(int argc, char **argv) {
   if (first == -2) return CLI_OK;
   more = first < 0 || first >= argc ? 0 : cli__options(&s.opt, argc - first, argv + first);
   if (more == -2) return CLI_OK;
+  if (first > 0 && more >= 0 && s.opt.batch == NULL) {
+    rc = cli__command_help(argv + first + more, argc - first - more);
+    if (rc >= 0) return rc;
+  }
   /* From here --json gets its document, errors included. */
   cli_out_init(&s.out, &s.opt, first > 0 && first < argc ? argv[first] : "");
   if (first < 0 || more < 0) {
     rc = CLI_USAGE;
   } else if (first >= argc) {
     cli_say("no SOURCE given (mmio --help)");
+    rc = CLI_USAGE;
+  } else if (cli__subcommand_usage(argv[first]) != NULL) {
+    cli_say("%s comes first, its options after it: %s", argv[first],
+            cli__subcommand_usage(argv[first]));
     rc = CLI_USAGE;
   } else if (s.opt.batch != NULL && first + more < argc) {
     cli_say("give the commands on the command line or with --batch, not both");

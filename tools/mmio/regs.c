@@ -60,11 +60,15 @@ static void cli__reg(const struct mmio_periph *p, const struct mmio_reg *r,
     cli_buf_add(&name, "%s.%s", p->name, r->name);
     cli_buf_add(&j, "%s\n    {\"name\": ", *first ? "" : ",");
     cli_buf_json(&j, name.p);
-    cli_buf_add(&j,
-                ", \"address\": %llu, \"size\": %u, \"reset\": %llu, \"access\": \"%s\", "
-                "\"fields\": [",
-                (unsigned long long)(p->base + r->offset), 8 * r->width,
-                (unsigned long long)r->reset, cli__access(r->access, MMIO_ACCESS_DEFAULT));
+    cli_buf_add(&j, ", \"address\": %llu, \"size\": %u, \"reset\": ",
+                (unsigned long long)(p->base + r->offset), 8 * r->width);
+    /* A description that gives no reset value: null, not a made-up 0. */
+    if (r->reset_mask != 0)
+      cli_buf_add(&j, "%llu", (unsigned long long)r->reset);
+    else
+      cli_buf_add(&j, "null");
+    cli_buf_add(&j, ", \"access\": \"%s\", \"fields\": [",
+                cli__access(r->access, MMIO_ACCESS_DEFAULT));
     *first = 0;
     for (i = 0, k = 0; i < r->nfields; i++) {
       const struct mmio_field *f = &r->fields[i];
@@ -103,6 +107,22 @@ static void cli__periph(const struct mmio_periph *p, const struct mmio_name *onl
       cli__reg(p, &p->regs[i], only != NULL ? only->field : NULL, json, first);
 }
 
+int cli_desc_load(mmio_desc **out, const char *file, const char *prefix) {
+  char why[1024];
+  const int err = mmio_desc_load(out, file, why, sizeof(why));
+  if (err == 0) return 0;
+  /* A file that is there but wrong: the loader's message names the line
+   * and what is wrong with it. One that cannot be read: say what is
+   * wanted. */
+  if (err == MMIO_ERR_BAD_DESCRIPTION) {
+    cli_say("%s%s", prefix, why);
+    return CLI_USAGE;
+  }
+  cli_say("%s%s: give a CMSIS-SVD (.svd) or register text (.regs) file that can be read", prefix,
+          why);
+  return CLI_FAILED;
+}
+
 int cli_regs_main(int argc, char **argv) {
   const char *file = NULL, *name = NULL;
   struct mmio_name n;
@@ -135,11 +155,8 @@ int cli_regs_main(int argc, char **argv) {
     cli_say("regs needs a DESCRIPTION file (mmio regs --help)");
     return CLI_USAGE;
   }
-  err = mmio_desc_load(&d, file, why, sizeof(why));
-  if (err != 0) {
-    cli_say("%s", why);
-    return err == MMIO_ERR_BAD_DESCRIPTION ? CLI_USAGE : CLI_FAILED;
-  }
+  err = cli_desc_load(&d, file, "");
+  if (err != 0) return err;
   if (name != NULL && mmio_desc_find(&n, d, NULL, name, why, sizeof(why)) != 0) {
     cli_say("%s", why);
     mmio_desc_free(d);

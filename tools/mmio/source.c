@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -48,7 +49,9 @@ int cli_source_parse(struct cli_source *s, const char *spec) {
     return CLI_USAGE;
   }
   if (mmio_spec_parse(&s->parsed, spec, why, sizeof(why)) != 0) {
-    cli_say("'%s' is not a source: %s (mmio --help lists the forms)", spec, why);
+    cli_say("'%s' is not a source: %s, or fake:MODEL for a device model (mmio --help lists "
+            "the forms)",
+            spec, why);
     return CLI_USAGE;
   }
   s->device = s->parsed.source == MMIO_SOURCE_PCI || s->parsed.source == MMIO_SOURCE_VFIO ||
@@ -172,7 +175,15 @@ int cli_source_irq(struct cli_source *s, uint64_t timeout_us, uint64_t *count) {
   const int timeout_ms = timeout_us == 0 ? -1 : ms > INT_MAX ? INT_MAX : (int)ms;
   int rc;
   if (s->model != NULL) {
-    rc = mmio_model_irq_wait(s->model, timeout_ms < 0 ? INT_MAX : timeout_ms);
+    /* A model's time is its own (a step per millisecond it is waited
+     * for, no real time passing): pace it with the clock, so that
+     * --timeout means what it says and a wait without one lasts until the
+     * interrupt or Ctrl-C, as on a device. */
+    const uint64_t start = mmio_clock_ns();
+    const struct timespec step = {0, 1000000};
+    while ((rc = mmio_model_irq_wait(s->model, 1)) == 0 &&
+           (timeout_us == 0 || (mmio_clock_ns() - start) / 1000 < timeout_us))
+      nanosleep(&step, NULL);
     *count = rc == 1 ? 1 : 0;
     return rc;
   }
@@ -229,6 +240,12 @@ static void cli__size(char *buf, size_t cap, uint64_t n) {
   snprintf(buf, cap, "%llu %s", (unsigned long long)n, units[u]);
 }
 
+/* How this run maps the window: read-only unless a command stores. */
+static const char *cli__mapping(const struct cli_source *s) {
+  return mmio_region_is_read_only(&s->r) ? "mapped read-only (no command of this run stores)"
+                                         : "mapped for reading and writing";
+}
+
 /* The region part of info: what the mapped window is. */
 static void cli__describe_region(struct cli_source *s, struct cli_out *o) {
   struct mmio_region_info ri;
@@ -240,12 +257,12 @@ static void cli__describe_region(struct cli_source *s, struct cli_out *o) {
     char whole[32];
     cli__size(whole, sizeof(whole), ri.size);
     if (!o->json && !o->quiet) {
-      printf("window     %s (0x%llx bytes) at offset 0x%llx, read %s\n", size,
-             (unsigned long long)len,
+      printf("window     %s (0x%llx bytes) at offset 0x%llx, %s\n", size, (unsigned long long)len,
              (unsigned long long)(s->parsed.source == MMIO_SOURCE_SHM ? 0 : s->parsed.offset),
-             mmio_region_is_read_only(&s->r) ? "only" : "and write");
+             cli__mapping(s));
       printf("region     %u: %s of %s%s%s%s, at 0x%llx, mapping %s%s\n", s->parsed.index,
-             (ri.flags & MMIO_REGION_IO) ? "I/O ports" : "memory", whole,
+             (ri.flags & MMIO_REGION_IO) ? "I/O ports" : "memory",
+             ri.size == UINT64_MAX ? "the physical address space" : whole,
              (ri.flags & MMIO_REGION_64BIT) ? ", 64-bit" : "",
              (ri.flags & MMIO_REGION_PREFETCH) ? ", prefetchable" : "",
              (ri.flags & MMIO_REGION_MMAP) ? "" : ", through read/write calls",
@@ -259,11 +276,12 @@ static void cli__describe_region(struct cli_source *s, struct cli_out *o) {
     cli_out_bool(o, "bits64", (ri.flags & MMIO_REGION_64BIT) != 0);
     cli_out_bool(o, "mapped", (ri.flags & MMIO_REGION_MMAP) != 0);
   } else if (!o->json && !o->quiet) {
-    printf("window     %s (0x%llx bytes), read %s\n", size, (unsigned long long)len,
-           mmio_region_is_read_only(&s->r) ? "only" : "and write");
+    printf("window     %s (0x%llx bytes), %s\n", size, (unsigned long long)len, cli__mapping(s));
   }
   cli_out_u64(o, "size", len);
-  cli_out_bool(o, "read_only", mmio_region_is_read_only(&s->r));
+  /* The mapping's, not the object's: a run that stores nothing maps it
+   * read-only. */
+  cli_out_bool(o, "mapped_read_only", mmio_region_is_read_only(&s->r));
 }
 
 void cli_source_describe(struct cli_source *s, struct cli_out *o) {
