@@ -58,3 +58,16 @@ def test_many_thousand_lines_from_standard_input_all_run(shm):
     assert len(values) == n
     assert values[0] == "0x00000000" and values[-1] == f"0x{n - 1:08x}"
     assert shm.u32(4 * ((n - 1) % 1024)) == n - 1
+
+
+def test_more_commands_than_the_first_allocation_holds_all_run(shm, tmp_path):
+    # The commands are allocated for up to 2^20 at first, then grow.
+    n = (1 << 20) + 5
+    shm.put32(8, 0xabcd)
+    batch = tmp_path / "batch"
+    batch.write_text("\n" * 10 + "read 8\n" * n)
+    proc = subprocess.run([TOOL, "-q", shm.spec, "--batch", str(batch)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    values = proc.stdout.split("\n")
+    assert len(values) == n + 1 and values[-2] == "0x0000abcd" and values[-1] == ""

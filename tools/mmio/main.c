@@ -436,7 +436,8 @@ static int cli__any_rmw(const struct cli_session *s) {
 /* Parses every command as it is read; then the rules that need all of
  * them. */
 static int cli__parse_all(struct cli_session *s, struct cli__reader *r, int *any_store) {
-  size_t cap = r->most;
+  /* The hint, within reason: a file of blank lines needs no room. */
+  size_t cap = r->most < ((size_t)1 << 20) ? r->most : (size_t)1 << 20;
   int stores = 0, needs_region = 0, rc = 0, line, more = -1;
   s->cmds = calloc(cap, sizeof(*s->cmds));
   while (s->cmds != NULL && rc == 0 && (more = cli__next(r, &line)) > 0) {
