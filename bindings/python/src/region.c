@@ -505,18 +505,30 @@ static int pymmio_unsigned_format(const char *fmt, Py_ssize_t itemsize, unsigned
          strchr("BHILQN", fmt[0]) != NULL;
 }
 
+/* Stores v as element i of data, in host order like the library's arrays. */
+static void pymmio_put_element(unsigned char *data, Py_ssize_t i, unsigned width, uint64_t v) {
+  if (width == 1) ((uint8_t *)data)[i] = (uint8_t)v;
+  if (width == 2) ((uint16_t *)data)[i] = (uint16_t)v;
+  if (width == 4) ((uint32_t *)data)[i] = (uint32_t)v;
+  if (width == 8) ((uint64_t *)data)[i] = v;
+}
+
 /*
  * The elements of values, as width-byte host-order integers, in *out
  * (PyMem_Malloc'd, the caller's) and their number in *count. A buffer of
  * that element size is copied; any other iterable is converted element by
  * element, so that every value is checked before the transfer starts.
- * Returns 0 or -1 with TypeError or OverflowError.
+ * At most max elements are taken: an iterable that has more (an endless
+ * one included) is not read past max + 1. Returns 0; -2 with no exception
+ * set when there are more than max; -1 with TypeError, OverflowError or
+ * MemoryError.
  */
-static int pymmio_block_values(void **out, size_t *count, PyObject *values, unsigned width) {
-  PyObject *seq = NULL;
+static int pymmio_block_values(void **out, size_t *count, PyObject *values, unsigned width,
+                               size_t max) {
+  PyObject *iter = NULL, *item;
   Py_buffer view = {0};
   unsigned char *data = NULL;
-  Py_ssize_t i, n;
+  Py_ssize_t n = 0, cap, size;
   int ret = -1;
   if (PyObject_CheckBuffer(values)) {
     if (PyObject_GetBuffer(values, &view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) return -1;
@@ -528,6 +540,10 @@ static int pymmio_block_values(void **out, size_t *count, PyObject *values, unsi
       goto done;
     }
     n = view.len / view.itemsize;
+    if ((size_t)n > max) {
+      ret = -2;
+      goto done;
+    }
     data = PyMem_Malloc(view.len > 0 ? (size_t)view.len : 1);
     if (data == NULL) {
       PyErr_NoMemory();
@@ -535,23 +551,48 @@ static int pymmio_block_values(void **out, size_t *count, PyObject *values, unsi
     }
     memcpy(data, view.buf, (size_t)view.len);
   } else {
-    seq = PySequence_Fast(values, "write_block: values must be an iterable of ints or a buffer");
-    if (seq == NULL) goto done;
-    n = PySequence_Fast_GET_SIZE(seq);
-    data = PyMem_Malloc(n > 0 ? (size_t)n * width : 1);
+    /* A sized iterable that is too long is refused before a value is
+     * read; an unsized one is read up to one past what fits. */
+    size = PyObject_Size(values);
+    if (size < 0) PyErr_Clear();
+    if (size >= 0 && (size_t)size > max) {
+      ret = -2;
+      goto done;
+    }
+    if ((iter = PyObject_GetIter(values)) == NULL) {
+      PyErr_SetString(PyExc_TypeError,
+                      "write_block: values must be an iterable of ints or a buffer");
+      goto done;
+    }
+    cap = size > 0 ? size : 64;
+    data = PyMem_Malloc((size_t)cap * width);
     if (data == NULL) {
       PyErr_NoMemory();
       goto done;
     }
-    for (i = 0; i < n; i++) {
+    while ((item = PyIter_Next(iter)) != NULL) {
       uint64_t v;
-      if (pymmio_uint_arg(&v, PySequence_Fast_GET_ITEM(seq, i), width * 8, "value") < 0) goto done;
-      /* Host order, like the library's arrays. */
-      if (width == 1) ((uint8_t *)data)[i] = (uint8_t)v;
-      if (width == 2) ((uint16_t *)data)[i] = (uint16_t)v;
-      if (width == 4) ((uint32_t *)data)[i] = (uint32_t)v;
-      if (width == 8) ((uint64_t *)data)[i] = v;
+      int bad;
+      if ((size_t)n == max) {
+        Py_DECREF(item);
+        ret = -2;
+        goto done;
+      }
+      if (n == cap) {
+        unsigned char *more = PyMem_Realloc(data, (size_t)(cap *= 2) * width);
+        if (more == NULL) {
+          Py_DECREF(item);
+          PyErr_NoMemory();
+          goto done;
+        }
+        data = more;
+      }
+      bad = pymmio_uint_arg(&v, item, width * 8, "value") < 0;
+      Py_DECREF(item);
+      if (bad) goto done;
+      pymmio_put_element(data, n++, width, v);
     }
+    if (PyErr_Occurred()) goto done;
   }
   *out = data;
   *count = (size_t)n;
@@ -559,7 +600,7 @@ static int pymmio_block_values(void **out, size_t *count, PyObject *values, unsi
   ret = 0;
 done:
   PyMem_Free(data);
-  Py_XDECREF(seq);
+  Py_XDECREF(iter);
   if (view.obj != NULL) PyBuffer_Release(&view);
   return ret;
 }
@@ -568,16 +609,20 @@ static PyObject *pymmio_write_block(pymmio_region *self, PyObject *args, PyObjec
   static char *kwlist[] = {"offset", "values", "width", NULL};
   PyObject *py_off, *values, *py_width = NULL;
   void *data = NULL;
-  size_t off, count = 0;
+  size_t off, count = 0, room;
   unsigned width;
-  int err;
+  int err, rc;
   if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O:write_block", kwlist, &py_off, &values,
                                    &py_width))
     return NULL;
   if (!self->open) return pymmio_closed();
   if (pymmio_offset_arg(&off, py_off, "write_block") < 0) return NULL;
   if (pymmio_width_arg(&width, py_width) == NULL) return NULL;
-  if (pymmio_block_values(&data, &count, values, width) < 0) return NULL;
+  /* No more values are taken than fit from off to the end. */
+  room = off < mmio_len(&self->r) ? (mmio_len(&self->r) - off) / width : 0;
+  rc = pymmio_block_values(&data, &count, values, width, room);
+  if (rc == -2) return pymmio_access_error(self, MMIO_ERR_OUT_OF_RANGE, "write_block", off);
+  if (rc < 0) return NULL;
   err = mmio_write_block(&self->r, off, data, count, width);
   PyMem_Free(data);
   if (err != 0) return pymmio_access_error(self, err, "write_block", off);

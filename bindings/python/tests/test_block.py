@@ -38,6 +38,32 @@ def test_write_block_takes_any_iterable_of_ints(memfd):
     assert list(r.read_block(16, 4, width=2)) == [0, 1, 2, 3]
 
 
+def test_write_block_takes_no_more_values_than_fit(memfd):
+    r = memfd.open(0, 64)
+    # An endless iterable is read one past what fits, then refused whole.
+    taken = []
+
+    def endless():
+        while True:
+            taken.append(1)
+            yield len(taken)
+
+    with pytest.raises(mmio.OutOfRange):
+        r.write_block(32, endless())
+    assert len(taken) == 9 and memfd.pread(64, 0) == bytes(64)
+    # A sized one, or a buffer, too long: refused before a value is read.
+    with pytest.raises(mmio.OutOfRange):
+        r.write_block(0, range(2**40))
+    with pytest.raises(mmio.OutOfRange):
+        r.write_block(8, array.array("I", range(15)))
+    with pytest.raises(mmio.OutOfRange):
+        r.write_block(128, [1])
+    # Exactly what fits is taken, from a generator as from a list.
+    r.write_block(32, (i + 1 for i in range(8)))
+    assert list(r.read_block(32, 8)) == [1, 2, 3, 4, 5, 6, 7, 8]
+    r.write_block(64, [])
+
+
 def test_write_block_takes_a_buffer_of_the_element_size(memfd):
     r = memfd.open(0, 64)
     r.write_block(0, array.array("I", [0xDEADBEEF, 0x01234567]))
