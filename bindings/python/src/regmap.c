@@ -267,11 +267,27 @@ static PyObject *pymmio_regmap_lookup(pymmio_regmap *self, PyObject *name) {
 /* Raises the error of an access through the map; op names it. */
 static PyObject *pymmio_regmap_error(pymmio_regmap *self, const struct mmio_name *n, int err,
                                      const char *op) {
-  char what[256];
+  char what[256], message[768];
   size_t off = 0;
-  if (mmio_regmap_offset(self->m, n, &off) != 0) off = 0;
   snprintf(what, sizeof(what), "%s %s%s%s", op, n->reg->name, n->field != NULL ? "." : "",
            n->field != NULL ? n->field->name : "");
+  if (mmio_regmap_offset(self->m, n, &off) != 0) {
+    /* No offset in the region to name: where the description puts it. */
+    snprintf(message, sizeof(message),
+             "%s: the register is at 0x%llx in the description, outside the region (length "
+             "0x%zx): bind it to the region that holds it, with peripheral= to count from the "
+             "peripheral's base, or address= for where the region starts",
+             what, (unsigned long long)(n->periph->base + n->reg->offset),
+             mmio_len(&self->region->r));
+    return pymmio_raise(err, message);
+  }
+  /* The region takes stores: the refusal is the register's own. */
+  if (err == MMIO_ERR_READ_ONLY && !mmio_region_is_read_only(&self->region->r)) {
+    snprintf(message, sizeof(message), "%s at 0x%zx: %s%s%s is read-only in the description", what,
+             off, n->reg->name, n->field != NULL ? "." : "",
+             n->field != NULL ? n->field->name : "");
+    return pymmio_raise(err, message);
+  }
   return pymmio_access_error(self->region, err, what, off);
 }
 
@@ -661,8 +677,10 @@ static PyObject *pymmio_register_get_name(pymmio_register *self, void *closure) 
 
 static PyObject *pymmio_register_get_offset(pymmio_register *self, void *closure) {
   size_t off;
-  int err = mmio_regmap_offset(self->map->m, &self->n, &off);
+  int err;
   (void)closure;
+  if (pymmio_region_check_open(self->map->region) < 0) return NULL;
+  err = mmio_regmap_offset(self->map->m, &self->n, &off);
   if (err != 0) return pymmio_regmap_error(self->map, &self->n, err, "offset of");
   return PyLong_FromSize_t(off);
 }

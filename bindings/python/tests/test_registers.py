@@ -155,7 +155,7 @@ def test_read_only_registers_and_fields_refuse_writes(block):
     regs, raw = block
     with pytest.raises(mmio.ReadOnly):
         regs.ID.write(1)
-    with pytest.raises(mmio.ReadOnly):
+    with pytest.raises(mmio.ReadOnly, match="ID is read-only in the description"):
         regs.ID = 1
     assert raw.read32(0x0C) == 0
 
@@ -236,8 +236,11 @@ def test_registers_outside_the_region_are_out_of_range(memfd):
     r = memfd.open(0, 8)
     regs = mmio.parse_description(BLOCK).bind(r, "BLK")
     regs.CTRL.write(1)
-    with pytest.raises(mmio.OutOfRange):
+    # The message says where the description puts it, not a made-up 0.
+    with pytest.raises(mmio.OutOfRange, match="read ID: the register is at 0x100c in the description"):
         regs.ID.read()
+    with pytest.raises(mmio.OutOfRange, match="at 0x100c in the description"):
+        regs.ID.offset
     assert "outside the region" in repr(regs.ID)
 
 
@@ -286,7 +289,7 @@ def test_using_a_map_after_its_region_is_closed_raises_value_error(memfd):
     r.close()
     for call in (lambda: regs.CTRL.read(), lambda: regs.CTRL.EN,
                  lambda: regs.CTRL.write(1), lambda: setattr(regs.CTRL, "EN", 1),
-                 lambda: regs.STAT.poll(DONE=1)):
+                 lambda: regs.STAT.poll(DONE=1), lambda: regs.CTRL.offset):
         with pytest.raises(ValueError, match="closed"):
             call()
     with pytest.raises(ValueError):
