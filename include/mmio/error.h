@@ -36,8 +36,7 @@ extern "C" {
   /* The offset is not naturally aligned for the access width. Alignment is                        \
    * judged on the real address (or a backend's own offset). */                                    \
   XX(UNALIGNED, -5002,                                                                             \
-     "offset not naturally aligned for the access width: use a multiple of the width "             \
-     "(mmio_align_offset finds the first one)")                                                    \
+     "offset not naturally aligned for the access width: use a multiple of the width")             \
   /* A store to a region without the write right. Nothing was written. */                          \
   XX(READ_ONLY, -5003, "region is read-only: map or open it without the read-only flag to store")  \
   /* The object cannot give the requested memory type; never downgraded. */                        \
@@ -47,7 +46,9 @@ extern "C" {
   /* A test double refused the access; its failure handler was told why. */                        \
   XX(REJECTED, -5005, "access rejected by a test double (see its failure message)")                \
   /* A source spec string does not parse. */                                                       \
-  XX(BAD_SPEC, -5006, "malformed source spec: see mmio_spec_forms() for the accepted forms")       \
+  XX(BAD_SPEC, -5006,                                                                              \
+     "malformed source spec: the accepted forms are listed by mmio --help, mmio.spec_forms() "     \
+     "and mmio_spec_forms()")                                                                      \
   /* The PCI device's memory decoding is off: BARs read as all ones. */                            \
   XX(DECODING_OFF, -5007,                                                                          \
      "PCI memory decoding is off: the BAR would read as all ones; enable the device first")        \
@@ -73,7 +74,7 @@ extern "C" {
   /* Reading the register has a side effect (it clears on read, say). */                           \
   XX(READ_EFFECT, -5015,                                                                           \
      "reading this register has a side effect (such as clearing it): read it on purpose, "         \
-     "with MMIO_REGS_READ_EFFECTS")                                                                \
+     "asking for read effects (read_effects=True, MMIO_REGS_READ_EFFECTS)")                        \
   /* A verified write read back a different value. */                                              \
   XX(WRITE_DROPPED, -5016,                                                                         \
      "the register did not keep the value written: check its access rules and that the "           \
