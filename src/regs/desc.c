@@ -791,10 +791,11 @@ static int mmio__find_field(const mmio_desc *d, const struct mmio_periph *p, con
 /*
  * Finds "REG" or "REG.FIELD" in p. An exact match of either reading wins;
  * then a case-insensitive one, when only one reading has one (a register
- * and a field whose names differ only in case are ambiguous).
+ * and a field whose names differ only in case are ambiguous). scoped:
+ * names are p's own, so suggestions leave out "P." as the caller must.
  */
 static int mmio__find_in_periph(const mmio_desc *d, const struct mmio_periph *p, const char *name,
-                                struct mmio_name *out, char *why, size_t cap) {
+                                int scoped, struct mmio_name *out, char *why, size_t cap) {
   const struct mmio__pindex *ix = &d->pindex[p - d->periphs];
   const size_t n = strlen(name);
   const long pos = mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, n);
@@ -825,7 +826,8 @@ static int mmio__find_in_periph(const mmio_desc *d, const struct mmio_periph *p,
     struct mmio__suggest s = {field, {NULL}, {0}};
     for (i = 0; i < freg->nfields; i++)
       mmio__consider(&s, freg->fields[i].name);
-    snprintf(prefix, sizeof(prefix), "%s.", freg->name);
+    snprintf(prefix, sizeof(prefix), "%s%s%s.", scoped ? "" : p->name, scoped ? "" : ".",
+             freg->name);
     return mmio__unknown(why, cap, "field", field, prefix, &s);
   }
   {
@@ -833,8 +835,25 @@ static int mmio__find_in_periph(const mmio_desc *d, const struct mmio_periph *p,
     struct mmio__suggest s = {name, {NULL}, {0}};
     for (i = 0; i < p->nregs; i++)
       mmio__consider(&s, p->regs[i].name);
-    snprintf(prefix, sizeof(prefix), "%s.", p->name);
+    snprintf(prefix, sizeof(prefix), "%s%s", scoped ? "" : p->name, scoped ? "" : ".");
     return mmio__unknown(why, cap, "register", name, prefix, &s);
+  }
+}
+
+/* A bare name that is no peripheral may be a register of some: the
+ * message then names the whole names to write (up to three). */
+static void mmio__register_hint(const mmio_desc *d, const char *name, char *why, size_t cap) {
+  size_t i, k = 0, len;
+  if (why == NULL || cap == 0) return;
+  for (i = 0; i < d->nperiphs && k < 3; i++) {
+    const struct mmio_periph *p = &d->periphs[i];
+    const struct mmio__pindex *ix = &d->pindex[i];
+    const long pos =
+        mmio__search(ix->regs_by_name, p->nregs, mmio__reg_name_of, p, name, strlen(name));
+    if (pos < 0) continue;
+    len = strlen(why);
+    snprintf(why + len, cap - len, "%s%s.%s", k++ == 0 ? "; it is a register: write " : " or ",
+             p->name, p->regs[ix->regs_by_name[pos]].name);
   }
 }
 
@@ -854,10 +873,12 @@ int mmio_desc_find(struct mmio_name *out, const mmio_desc *d, const char *scope,
         mmio__find_periph(d, name, dot != NULL ? (size_t)(dot - name) : strlen(name), &p, why, cap);
     rest = dot != NULL ? dot + 1 : NULL;
   }
+  if (err == MMIO_ERR_UNKNOWN_NAME && scope == NULL && rest == NULL)
+    mmio__register_hint(d, name, why, cap);
   if (err != 0) return err;
   out->periph = p;
   if (rest == NULL) return 0;
-  err = mmio__find_in_periph(d, p, rest, out, why, cap);
+  err = mmio__find_in_periph(d, p, rest, scope != NULL, out, why, cap);
   if (err != 0) out->periph = NULL;
   return err;
 }
