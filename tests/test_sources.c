@@ -459,6 +459,21 @@ static void objects_that_cannot_be_opened_get_advice(void **state) {
   assert_non_null(strstr(buf, "Give its size (shm:mmio-no-such-object+SIZE) to create it"));
   mmio_explain(buf, sizeof(buf), "shm:x+0x10000000000000", -ENOMEM);
   assert_non_null(strstr(buf, "cannot hold an object of 4503599627370496 bytes"));
+  /* An object that exists with another size than +SIZE asks for. */
+  {
+    char name[64], other[80];
+    snprintf(name, sizeof(name), "mmio-explain-%d", (int)getpid());
+    snprintf(spec, sizeof(spec), "shm:%s+8192", name);
+    assert_int_equal(mmio_open(&r, spec, MMIO_CACHE_DEFAULT, 0), 0);
+    mmio_region_release(&r);
+    snprintf(other, sizeof(other), "shm:%s+16384", name);
+    assert_int_equal(mmio_open(&r, other, MMIO_CACHE_DEFAULT, 0), MMIO_ERR_OUT_OF_RANGE);
+    mmio_explain(buf, sizeof(buf), other, MMIO_ERR_OUT_OF_RANGE);
+    snprintf(spec, sizeof(spec), "exists with 8192 bytes, not 16384: open it as shm:%s", name);
+    assert_non_null(strstr(buf, spec));
+    snprintf(spec, sizeof(spec), "/dev/shm/%s", name);
+    unlink(spec);
+  }
 }
 
 static void a_bar_without_its_resource_file_is_explained(void **state) {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "open_internal.h"
 
@@ -36,6 +37,7 @@ static void mmio__explain_phys(struct mmio__text *t, const struct mmio__env *env
 static void mmio__explain_object(struct mmio__text *t, const struct mmio__env *env,
                                  const struct mmio_spec *s, const char *name, int err) {
   char what[sizeof(s->name) + 16];
+  struct stat st;
   (void)env;
   snprintf(what, sizeof(what), "%s%s", s->source == MMIO_SOURCE_SHM ? "/dev/shm/" : "", name);
   mmio__file_explain(t, what, err);
@@ -47,6 +49,13 @@ static void mmio__explain_object(struct mmio__text *t, const struct mmio__env *e
               " /dev/shm cannot hold an object of %llu bytes (its tmpfs is limited, by "
               "default to half the memory): ask for a smaller +SIZE.",
               (unsigned long long)s->length);
+  else if (err == MMIO_ERR_OUT_OF_RANGE && s->length != 0 && stat(what, &st) == 0 &&
+           (uint64_t)st.st_size != s->length)
+    /* +SIZE creates an object, and names the size of one that exists. */
+    mmio__say(t,
+              " %s exists with %llu bytes, not %llu: open it as shm:%s (its own size), or "
+              "remove it (rm %s) to have it made with +SIZE.",
+              what, (unsigned long long)st.st_size, (unsigned long long)s->length, name, what);
 }
 
 static const mmio__explain_fn mmio__explainers[] = {
