@@ -297,6 +297,11 @@ static void decode_prints_fields_like_hwreg(void **state) {
                                                                    "field2[20:12]: 0x000 (0)\n"
                                                                    "MODE[5:4]: 0x2 (2) FAST\n"));
   assert_int_equal(strlen(buf), 9);
+  /* Without fields, the register is one value. */
+  r.nfields = 0;
+  r.width = 2;
+  mmio_reg_decode(buf, sizeof(buf), &r, 0x802a);
+  assert_string_equal(buf, "R[15:0]: 0x802a (32810)\n");
 }
 
 static void fields_are_found_by_name(void **state) {

@@ -220,7 +220,9 @@ static inline int mmio_field_set(mmio_region *r, const struct mmio_reg *reg, siz
  *
  *   unknown set bits: 0x<hex, padded to the register's digits>
  *
- * when bits no field covers are set. Lines end with '\n'. Writes at most
+ * when bits no field covers are set. A register without fields is one
+ * line of the same form, for all of its bits (FACTORIAL[31:0]: ...).
+ * Lines end with '\n'. Writes at most
  * cap bytes (NUL-terminated) to buf; returns the length the full text has,
  * like snprintf, or -EINVAL.
  */

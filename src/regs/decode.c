@@ -71,6 +71,12 @@ int mmio_reg_decode(char *buf, size_t cap, const struct mmio_reg *reg, uint64_t 
   if ((buf == NULL && cap > 0) || reg == NULL) return -EINVAL;
   if (cap > 0) buf[0] = '\0';
   value &= mmio__width_mask(reg->width);
+  /* A register without fields is one value: no bit of it is unknown. */
+  if (reg->nfields == 0) {
+    mmio__append(buf, cap, &len, "%s[%u:0]: 0x%0*" PRIx64 " (%" PRIu64 ")\n", reg->name,
+                 8 * reg->width - 1, (int)(reg->width * 2), value, value);
+    return len > INT32_MAX ? -EOVERFLOW : (int)len;
+  }
   /* Highest field first, as registers are drawn. */
   for (bit = 63; bit >= 0; bit--) {
     for (i = 0; i < reg->nfields; i++) {

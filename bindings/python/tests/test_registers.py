@@ -215,6 +215,8 @@ def test_decode_prints_fields_the_way_hwreg_does(block):
     raw.write32(0x00, 0x10B)
     assert regs.CTRL.decode() == text  # reads once when no value is given
     assert "unknown set bits" in regs.CTRL.decode(0x80000000)
+    # A register without fields is one value, every bit of it known.
+    assert regs.ID.decode(0x2a) == "ID[31:0]: 0x0000002a (42)\n"
     with pytest.raises(OverflowError):
         regs.CTRL.decode(1 << 32)
 
