@@ -759,8 +759,10 @@ static PyMethodDef pymmio_region_methods[] = {
      "Drops the write right of this region and of regions split from it later."},
     {"close", (PyCFunction)pymmio_close, METH_NOARGS,
      "Releases the region; the mapping goes with the last region sharing it."},
-    {"__enter__", (PyCFunction)pymmio_enter, METH_NOARGS, NULL},
-    {"__exit__", (PyCFunction)pymmio_exit, METH_VARARGS, NULL},
+    {"__enter__", (PyCFunction)pymmio_enter, METH_NOARGS,
+     "__enter__() -> the region itself, for 'with mmio.open(...) as r:'."},
+    {"__exit__", (PyCFunction)pymmio_exit, METH_VARARGS,
+     "__exit__(*exc_info): close() the region; an exception in the block goes on."},
     {NULL, NULL, 0, NULL},
 };
 
