@@ -155,28 +155,26 @@ void cli_out_finish(struct cli_out *o, const char *err_text) {
   cli_buf_free(&o->doc);
 }
 
-/* "00" .. "ff": two hex digits per byte of a value. */
-static const char cli__hex_pairs[256][2] = {
-#define CLI__P(h)                                                                                  \
-  {h[0], '0'}, {h[0], '1'}, {h[0], '2'}, {h[0], '3'}, {h[0], '4'}, {h[0], '5'}, {h[0], '6'},       \
-      {h[0], '7'}, {h[0], '8'}, {h[0], '9'}, {h[0], 'a'}, {h[0], 'b'}, {h[0], 'c'}, {h[0], 'd'},   \
-      {h[0], 'e'}, {                                                                               \
-    h[0], 'f'                                                                                      \
-  }
-    CLI__P("0"), CLI__P("1"), CLI__P("2"), CLI__P("3"), CLI__P("4"), CLI__P("5"),
-    CLI__P("6"), CLI__P("7"), CLI__P("8"), CLI__P("9"), CLI__P("a"), CLI__P("b"),
-    CLI__P("c"), CLI__P("d"), CLI__P("e"), CLI__P("f"),
-#undef CLI__P
-};
+/* "00" .. "ff": the two hex digits of each byte, at 2 * byte. */
+static const char cli__hex_pairs[] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
 void cli_print_hex(FILE *f, uint64_t v, int digits, char end) {
   char buf[24], *p = buf + sizeof(buf), *q;
   if (end != '\0') *--p = end;
-  /* Digits from the lowest, a byte at a time, at least `digits` of them
-   * (an odd count drops the leading zero of the last byte). */
+  /* Digits from the lowest, a byte at a time (a batch prints a value per
+   * read), at least `digits` of them (an odd count drops the leading zero
+   * of the last byte). */
   do {
     p -= 2;
-    memcpy(p, cli__hex_pairs[v & 0xff], 2);
+    memcpy(p, cli__hex_pairs + 2 * (v & 0xff), 2);
     v >>= 8;
     digits -= 2;
   } while (digits > 0 || v != 0);
