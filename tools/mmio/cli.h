@@ -74,6 +74,8 @@ int cli_duration(uint64_t *out_us, const char *text, char *why, size_t cap);
 
 /* The hex digits a value of bits bits takes: 1 to 16. */
 unsigned cli_digits(unsigned bits);
+/* The value with the low bits bits set (all 64 for 64 or more). */
+static inline uint64_t cli_ones(unsigned bits) { return bits >= 64 ? ~0ull : (1ull << bits) - 1; }
 
 /* ---- options of a session (main.c) ---- */
 
@@ -150,7 +152,7 @@ void cli_source_explain_ones(struct cli_source *s, uint64_t off);
 static inline void cli_source_hint(struct cli_source *s, uint64_t off, uint64_t value,
                                    unsigned width) {
   /* Every read passes here: the common case costs a compare, not a call. */
-  if (value == (width >= 8 ? ~0ull : (1ull << (8 * width)) - 1)) cli_source_explain_ones(s, off);
+  if (value == cli_ones(8 * width)) cli_source_explain_ones(s, off);
 }
 
 /* The info command: what the source is, for people or in the JSON

@@ -63,8 +63,6 @@ static unsigned cli__bits(const struct cli_target *t) {
   return t->bits ? t->msb - t->lsb + 1 : 8 * t->width;
 }
 
-static uint64_t cli__ones(unsigned bits) { return bits >= 64 ? ~0ull : (1ull << bits) - 1; }
-
 /* "read32" for width 4. */
 static void cli__access_name(char *buf, size_t cap, const char *what, unsigned width) {
   snprintf(buf, cap, "%s%u", what, 8 * width);
@@ -181,7 +179,7 @@ static int cli__value(struct cli_cmd *c, const struct cli_target *t, const char 
   } else if (cli__num(c, what, text, 0, out) != 0) {
     return CLI_USAGE;
   }
-  if (*out & ~cli__ones(bits))
+  if (*out & ~cli_ones(bits))
     return cli__bad(c, "%s %s does not fit the %u bits of %s%s", what, text, bits,
                     t->name.reg != NULL ? "" : "the element at ", t->text);
   return 0;
@@ -378,7 +376,7 @@ static int cli__parse_poll(struct cli_session *s, struct cli_cmd *c, int argc, c
   if (rc != 0) return rc;
   if (c->t.bits) {
     if (argc != 2) return cli__bad(c, "poll %s EXPECTED: the field is the mask", c->t.text);
-    c->mask = cli__ones(cli__bits(&c->t));
+    c->mask = cli_ones(cli__bits(&c->t));
     return cli__value(c, &c->t, "value", argv[1], &c->value);
   }
   if (argc != 3)
@@ -500,7 +498,7 @@ static int cli__check_modify(struct cli_session *s, struct cli_cmd *c) {
   if (rc == 0 && reg != NULL) {
     /* A masked read-modify-write writes back every bit outside the mask
      * as read: refuse when the register says some must not be. */
-    const uint64_t unsafe = ~c->mask & cli__ones(8 * reg->width) & ~reg->keep;
+    const uint64_t unsafe = ~c->mask & cli_ones(8 * reg->width) & ~reg->keep;
     if (reg->access == MMIO_RO || reg->access == MMIO_RC || reg->access == MMIO_WO ||
         reg->access == MMIO_WO_ONCE)
       rc = cli__bad(c, "%s is %s: it cannot be modified", c->t.text, mmio_access_name(reg->access));
@@ -642,7 +640,7 @@ static void cli__print_fields(struct cli_session *s, const struct mmio_reg *reg,
   cli_buf_add(&t, "[");
   for (i = 0; i < reg->nfields; i++) {
     const struct mmio_field *f = &reg->fields[i];
-    const uint64_t fv = (v >> f->lsb) & cli__ones(f->msb - f->lsb + 1);
+    const uint64_t fv = (v >> f->lsb) & cli_ones(f->msb - f->lsb + 1);
     const char *e = mmio_field_enum_name(f, fv);
     cli_buf_add(&t, "%s{\"name\": ", i ? ", " : "");
     cli_buf_json(&t, f->name);
@@ -707,7 +705,7 @@ static int cli__verify(struct cli_session *s, struct cli_cmd *c, uint64_t off, u
 static int cli__store_verified(struct cli_session *s, struct cli_cmd *c, uint64_t off,
                                unsigned width, uint64_t v) {
   int rc = cli__store(s, c, off, width, v);
-  return rc != 0 ? rc : cli__verify(s, c, off, v, cli__ones(8 * width));
+  return rc != 0 ? rc : cli__verify(s, c, off, v, cli_ones(8 * width));
 }
 
 static int cli__run_read(struct cli_session *s, struct cli_cmd *c) {
@@ -728,7 +726,7 @@ static int cli__run_read(struct cli_session *s, struct cli_cmd *c) {
     const uint64_t off = t->off + i * t->width;
     rc = cli__load(s, c, off, t->width, &v);
     if (rc != 0) break;
-    if (t->bits) v = (v >> t->lsb) & cli__ones(cli__bits(t));
+    if (t->bits) v = (v >> t->lsb) & cli_ones(cli__bits(t));
     cli__print_value(s, c, off, v);
     cli_out_end(&s->out);
   }
@@ -753,7 +751,7 @@ static void cli__print_store(struct cli_session *s, struct cli_cmd *c, const cha
 /* OFF:HI:LO VALUE: one read-modify-write under the lock. */
 static int cli__write_bits(struct cli_session *s, struct cli_cmd *c) {
   const struct cli_target *t = &c->t;
-  const uint64_t mask = cli__ones(cli__bits(t)) << t->lsb;
+  const uint64_t mask = cli_ones(cli__bits(t)) << t->lsb;
   uint64_t old = 0, nv = 0;
   int rc = cli_lock_take(&s->lock);
   if (rc != 0) return rc;
@@ -798,7 +796,7 @@ static int cli__run_write(struct cli_session *s, struct cli_cmd *c) {
     const uint64_t off = t->off + i * t->width;
     rc = cli__store(s, c, off, t->width, c->values[i]);
     if (rc == 0) cli__print_store(s, c, "write", off, c->values[i]);
-    if (rc == 0) rc = cli__verify(s, c, off, c->values[i], cli__ones(8 * t->width));
+    if (rc == 0) rc = cli__verify(s, c, off, c->values[i], cli_ones(8 * t->width));
   }
   return rc;
 }
@@ -1095,7 +1093,7 @@ static int cli__run_poll(struct cli_session *s, struct cli_cmd *c) {
     err = mmio_poll_width(&s->src.r, (size_t)t->off, t->width, c->mask << (t->bits ? t->lsb : 0),
                           c->value << (t->bits ? t->lsb : 0), timeout, c->interval_us, &last);
   if (err == 0 && t->bits && t->name.field == NULL)
-    last = (last >> t->lsb) & cli__ones(cli__bits(t));
+    last = (last >> t->lsb) & cli_ones(cli__bits(t));
   cli__access_name(name, sizeof(name), "poll", t->width);
   if (err == -ETIMEDOUT) {
     cli_say("%s: %s %s timed out after %.3f s: the last value was 0x%0*llx, not (value & 0x%llx) "
@@ -1147,7 +1145,7 @@ static int cli__run_watch(struct cli_session *s, struct cli_cmd *c) {
       if (err != 0) rc = cli_cmd_failed(s, c, "read", t->off, t->width, err);
     } else {
       rc = cli__load(s, c, t->off, t->width, &v);
-      if (t->bits) v = (v >> t->lsb) & cli__ones(cli__bits(t));
+      if (t->bits) v = (v >> t->lsb) & cli_ones(cli__bits(t));
     }
     if (rc == 0 && (first || v != prev)) {
       const double at = (double)(mmio_clock_ns() - start) / 1e9;
